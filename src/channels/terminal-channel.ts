@@ -1,0 +1,73 @@
+// Channels: the terminal chat. Interactive mode prints buttons as numbered
+// options (reply with the number or the label). JSON mode is the stable machine
+// interface: one message per input line (plain text, {"text": "..."} or
+// {"button": "<id>"}), one {"text", "buttons"} object per bot message.
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { z } from "zod";
+import type { Input, Lang, Output } from "../engine/types.js";
+import type { Logger } from "../log/logger.js";
+import type { Conversation } from "../runtime/conversation.js";
+
+export const TERMINAL_CHANNEL = "terminal";
+
+const jsonLine = z.union([
+  z.strictObject({ text: z.string() }),
+  z.strictObject({ button: z.string().min(1).max(256) }),
+]);
+
+/** Reads one line of the JSON interface. Lines not starting with "{" are plain text. */
+export function parseJsonLine(line: string): Input {
+  if (!line.trimStart().startsWith("{")) return { type: "text", text: line };
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch {
+    return { type: "unsupported" };
+  }
+  const parsed = jsonLine.safeParse(data);
+  if (!parsed.success) return { type: "unsupported" };
+  return "text" in parsed.data ? { type: "text", text: parsed.data.text } : { type: "button", id: parsed.data.button };
+}
+
+export interface TerminalOptions {
+  conversation: Conversation;
+  log: Logger;
+  input: Readable;
+  output: Writable;
+  json: boolean;
+  user: string;
+  lang?: Lang;
+}
+
+export async function runTerminal(options: TerminalOptions): Promise<void> {
+  const { conversation, log, input, output, json, user, lang } = options;
+  const write = (text: string) => output.write(text);
+  const send = (outputs: Output[]) => {
+    for (const o of outputs) {
+      if (o.type !== "text") continue;
+      if (json) write(`${JSON.stringify({ text: o.text, buttons: o.buttons })}\n`);
+      else write(`\n${o.text}\n${o.buttons.map((b, i) => `  ${i + 1}. ${b.label}\n`).join("")}`);
+    }
+  };
+  const turn = async (message: Input) => {
+    try {
+      send(await conversation.handle(TERMINAL_CHANNEL, user, message, lang));
+    } catch (error) {
+      // The one error boundary of this channel: log with context, answer politely.
+      log.error("turn.failed", { channel: TERMINAL_CHANNEL, input: message.type, error: (error as Error).message });
+      send([conversation.apology(await conversation.languageOf(TERMINAL_CHANNEL, user).catch(() => undefined) ?? lang)]);
+    }
+  };
+  if (!json) await turn({ type: "start" });
+  const prompt = () => {
+    if (!json) write("> ");
+  };
+  prompt();
+  const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  for await (const line of lines) {
+    await turn(json ? parseJsonLine(line) : { type: "text", text: line });
+    prompt();
+  }
+  if (!json) write("\n");
+}

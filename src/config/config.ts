@@ -1,0 +1,47 @@
+// Config: the environment, parsed once into a typed object by a pure function
+// (tests call it with their own values). Every problem is reported at once.
+import { z } from "zod";
+import { DEFAULT_LANGUAGE, LANGUAGES, type Lang } from "../engine/types.js";
+
+const schema = z.object({
+  REDIS_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine((v) => v === undefined || /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, "letters, digits, ':', '_' or '-', up to 40").default("mab:"),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  DEFAULT_LANGUAGE: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export interface Config {
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  sessionTtlDays: number;
+  defaultLang: Lang;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const c = parsed.data;
+  return {
+    redisUrl: c.REDIS_URL,
+    redisPrefix: c.REDIS_PREFIX,
+    sessionTtlDays: c.SESSION_TTL_DAYS,
+    defaultLang: c.DEFAULT_LANGUAGE,
+    logLevel: c.LOG_LEVEL,
+  };
+}

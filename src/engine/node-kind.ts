@@ -1,0 +1,106 @@
+// Engine: the contract every node kind fulfils. The engine core knows only this
+// interface; each kind (message, choice, question...) is one module in nodes/,
+// so later features (knowledge answers, complaint filing, handoff) add a module
+// and register it instead of changing the core.
+import type { z } from "zod";
+import type { Condition } from "./conditions.js";
+import type { Input, Lang, Position, Session, Translate, Value } from "./types.js";
+
+/** Fields every node has. */
+export interface BaseNode {
+  id: string;
+  kind: string;
+}
+
+export interface Flow {
+  id: string;
+  version: number;
+  start: string;
+  /** Where the flow was loaded from, for error messages. */
+  file: string;
+  nodes: Map<string, BaseNode>;
+}
+
+export type FlowSet = ReadonlyMap<string, Flow>;
+
+/** Global command words, folded, merged across languages. */
+export type Command = "menu" | "back" | "language" | "restart" | "skip";
+/** Commands that work everywhere; "skip" only means something to optional questions. */
+export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart"];
+export type CommandWords = ReadonlyMap<string, Command>;
+
+/** Everything a step may read besides the session: all pure data. */
+export interface StepEnv {
+  flows: FlowSet;
+  translate: Translate;
+  commands: CommandWords;
+  defaultLang: Lang;
+  /** The clock, fixed in tests: today's date as YYYY-MM-DD. */
+  today: string;
+  /** Read-only values flows can show, named "$name" in params (e.g. "$sessionDays"). */
+  constants: Readonly<Record<string, Value>>;
+  /** Flow started on first contact and on restart. */
+  homeFlow: string;
+  /** Flow the "menu" command and give-ups lead to. */
+  menuFlow: string;
+  /** Flow the "language" command runs before returning to where the person was. */
+  languageFlow: string;
+}
+
+export interface ButtonSpec {
+  id: string;
+  /** i18n key of the label. */
+  label: string;
+}
+
+/** What a node does once entered or answered. */
+export type Next =
+  | { goto: string }
+  | { wait: true }
+  | { call: string; returnTo: string }
+  | { end: true }
+  | { invalid: string; params?: Record<string, unknown> }
+  | { expired: true };
+
+export interface NodeContext {
+  readonly env: StepEnv;
+  readonly flow: Flow;
+  /** Working copy of the session: nodes change it freely during a step. */
+  readonly session: Session;
+  /** Sends a message: `key` is relative to the flow's namespace unless it names one ("common:..."). */
+  say(key: string, params?: Record<string, unknown>, buttons?: ButtonSpec[]): void;
+  emit(name: string, data: Record<string, Value>): void;
+  /** Reads `params: {name: "var.path"}` into values for interpolation. */
+  params(spec: Record<string, string> | undefined): Record<string, unknown>;
+}
+
+/** A reference from a node to an i18n key, for checking translations. */
+export interface TextRef {
+  field: string;
+  key: string;
+  /** Interpolation variables the node supplies for this text. */
+  params: string[];
+}
+
+export interface NodeKind<N extends BaseNode = BaseNode> {
+  kind: N["kind"];
+  schema: z.ZodType<N>;
+  /** True for nodes that stop and wait for the person (choice, question). */
+  waits: boolean;
+  /** Node ids this node can lead to, by field, for the graph checks and diagrams. */
+  targets(node: N): { field: string; target: string; label?: string }[];
+  /** Flows this node calls. */
+  calls?(node: N): string[];
+  texts(node: N): TextRef[];
+  /** Conditions this node evaluates, for the diagram. */
+  conditions?(node: N): Condition[];
+  /** For waiting nodes: how many invalid answers before taking the way out, and where it leads. */
+  retry?(node: N): { max: number; exit?: string };
+  enter(ctx: NodeContext, node: N): Next;
+  /** Handles the person's input at a waiting node. */
+  resume?(ctx: NodeContext, node: N, input: Extract<Input, { type: "text" | "button" }>): Next;
+}
+
+export function positionKey(p: Position): string {
+  return `${p.flow}/${p.node}`;
+}

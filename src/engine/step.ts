@@ -1,0 +1,261 @@
+// Engine: the step function. Given the flows, a session and one input, it
+// returns the new session and the outputs to send. It performs no I/O and reads
+// no clock: everything comes in through StepEnv, so a turn is reproducible.
+import { readVar } from "./conditions.js";
+import {
+  type BaseNode,
+  type ButtonSpec,
+  type Command,
+  type Flow,
+  GLOBAL_COMMANDS,
+  type Next,
+  type NodeContext,
+  type StepEnv,
+  positionKey,
+} from "./node-kind.js";
+import { kindOf } from "./nodes/index.js";
+import { MAX_INPUT_LENGTH, fold, stripControl } from "./text.js";
+import { type Input, type Lang, type Output, type Position, SESSION_VERSION, type Session, type Value } from "./types.js";
+
+export interface StepResult {
+  session: Session;
+  outputs: Output[];
+}
+
+/** Longest chain of nodes one turn may walk before the flow is considered broken. */
+const MAX_VISITS = 200;
+/** Deepest nesting of flows calling flows. */
+const MAX_STACK = 16;
+/** How many earlier questions "back" can return through. */
+const MAX_HISTORY = 20;
+
+export function newSession(lang: Lang | null): Session {
+  return { v: SESSION_VERSION, lang, at: null, stack: [], vars: {}, tries: 0, history: [] };
+}
+
+/** A short, stable name for a waiting step, carried by its buttons. */
+export function stepRef(p: Position): string {
+  let h = 5381;
+  for (const ch of positionKey(p)) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
+  return h.toString(36);
+}
+
+export function formatValue(value: Value | undefined): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "object" && !Array.isArray(value) && typeof value.amount === "number") {
+    const amount = value.amount.toLocaleString("en-US", { maximumFractionDigits: 2 });
+    return value.currency ? `${amount} ${value.currency}` : amount;
+  }
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+export function step(env: StepEnv, current: Session | null, input: Input, langHint?: Lang): StepResult {
+  const run = new Turn(env, current ? structuredClone(current) : newSession(langHint ?? null));
+  if (!current) run.startFlow(env.homeFlow);
+  else run.handle(input);
+  return { session: run.session, outputs: run.outputs };
+}
+
+class Turn {
+  readonly outputs: Output[] = [];
+  private visits = 0;
+
+  constructor(
+    private readonly env: StepEnv,
+    readonly session: Session,
+  ) {}
+
+  handle(input: Input): void {
+    if (input.type === "text") {
+      const text = stripControl(input.text);
+      if (text.length > MAX_INPUT_LENGTH) return this.notice("common:input.too_long", { max: MAX_INPUT_LENGTH });
+      if (text.trim() === "") return this.notice("common:input.empty");
+      const command = this.env.commands.get(fold(text).replace(/^\//, ""));
+      if (command && GLOBAL_COMMANDS.includes(command)) return this.command(command);
+      input = { type: "text", text };
+    }
+    if (input.type === "button" && input.id.startsWith("cmd:")) {
+      const command = input.id.slice(4) as Command;
+      if (GLOBAL_COMMANDS.includes(command)) return this.command(command);
+    }
+    const at = this.session.at;
+    if (!at) return this.startFlow(this.env.homeFlow);
+    if (input.type === "start") return this.notice("common:welcome_back");
+    if (input.type === "unsupported") return this.notice("common:input.unsupported");
+    const found = this.locate(at);
+    const resume = found?.kind.resume;
+    if (!found || !resume) {
+      // The flows changed since this session was saved and its step is gone.
+      this.say("common:session.moved");
+      return this.startFlow(this.env.menuFlow);
+    }
+    const { flow, node } = found;
+    if (input.type === "button" && input.ref !== undefined && input.ref !== stepRef(at)) {
+      return this.notice("common:expired");
+    }
+    const next = resume(this.context(flow), node, input);
+    if ("invalid" in next) return this.invalid(next.invalid, next.params, found);
+    if ("expired" in next) return this.notice("common:expired");
+    this.remember(at);
+    this.session.tries = 0;
+    this.walk(flow, next);
+  }
+
+  startFlow(flowId: string): void {
+    this.session.stack = [];
+    this.session.tries = 0;
+    const flow = this.flow(flowId);
+    this.walk(flow, { goto: flow.start });
+  }
+
+  private command(command: Command): void {
+    const s = this.session;
+    s.tries = 0;
+    switch (command) {
+      case "menu":
+        if (s.at) this.remember(s.at);
+        return this.startFlow(this.env.menuFlow);
+      case "restart":
+        s.vars = {};
+        s.history = [];
+        return this.startFlow(this.env.homeFlow);
+      case "back": {
+        const previous = s.history.pop();
+        if (!previous) return this.notice("common:back.nothing");
+        s.stack = previous.stack;
+        return this.reenter(previous.at);
+      }
+      case "language": {
+        // Run the language flow, then come back and ask the current question again.
+        if (s.at) {
+          s.stack.push(s.at);
+          if (s.stack.length > MAX_STACK) s.stack = [s.at];
+        }
+        const flow = this.flow(this.env.languageFlow);
+        return this.walk(flow, { goto: flow.start });
+      }
+    }
+  }
+
+  /** Says something from the engine itself, then asks the current question again. */
+  private notice(key: string, params?: Record<string, unknown>): void {
+    this.say(key, params);
+    if (this.session.at) this.reenter(this.session.at);
+    else this.startFlow(this.env.homeFlow);
+  }
+
+  private invalid(reason: string, params: Record<string, unknown> | undefined, at: Located): void {
+    const s = this.session;
+    s.tries += 1;
+    const retry = at.kind.retry?.(at.node) ?? { max: 3 };
+    if (s.tries >= retry.max) {
+      s.tries = 0;
+      if (retry.exit) {
+        this.say("common:invalid.too_many");
+        return this.walk(at.flow, { goto: retry.exit });
+      }
+      this.say("common:invalid.giving_up");
+      return this.startFlow(this.env.menuFlow);
+    }
+    this.say(`common:invalid.${reason}`, params);
+    this.reenter(s.at as Position);
+  }
+
+  private reenter(p: Position): void {
+    const found = this.locate(p);
+    if (!found) {
+      this.say("common:session.moved");
+      return this.startFlow(this.env.menuFlow);
+    }
+    this.walk(found.flow, { goto: p.node });
+  }
+
+  private remember(at: Position): void {
+    const h = this.session.history;
+    h.push({ at, stack: [...this.session.stack] });
+    if (h.length > MAX_HISTORY) h.splice(0, h.length - MAX_HISTORY);
+  }
+
+  /** Follows transitions until a node waits for the person or the conversation ends. */
+  private walk(flow: Flow, next: Next): void {
+    const s = this.session;
+    let current = flow;
+    let move = next;
+    for (;;) {
+      if (++this.visits > MAX_VISITS) throw new Error(`flow[${current.id}]: more than ${MAX_VISITS} steps without waiting for an answer`);
+      if ("goto" in move) {
+        const node = current.nodes.get(move.goto);
+        if (!node) throw new Error(`flow[${current.id}] node[${move.goto}]: does not exist`);
+        s.at = { flow: current.id, node: node.id };
+        move = kindOf(node).enter(this.context(current), node);
+      } else if ("wait" in move) {
+        return;
+      } else if ("call" in move) {
+        s.stack.push({ flow: current.id, node: move.returnTo });
+        if (s.stack.length > MAX_STACK) throw new Error(`flow[${current.id}]: flows call each other more than ${MAX_STACK} deep`);
+        current = this.flow(move.call);
+        move = { goto: current.start };
+      } else if ("end" in move) {
+        const back = s.stack.pop();
+        if (!back) {
+          s.at = null;
+          return;
+        }
+        current = this.flow(back.flow);
+        move = { goto: back.node };
+      } else {
+        throw new Error(`flow[${current.id}] node[${s.at?.node}]: "${Object.keys(move)[0]}" is only valid as an answer`);
+      }
+    }
+  }
+
+  private flow(id: string): Flow {
+    const flow = this.env.flows.get(id);
+    if (!flow) throw new Error(`flow[${id}]: does not exist`);
+    return flow;
+  }
+
+  private locate(p: Position): Located | undefined {
+    const flow = this.env.flows.get(p.flow);
+    const node = flow?.nodes.get(p.node);
+    if (!flow || !node) return undefined;
+    const kind = kindOf(node);
+    return kind.waits ? { flow, node, kind } : undefined;
+  }
+
+  private read(path: string): Value | undefined {
+    if (path.startsWith("$") && path.slice(1) in this.env.constants) return this.env.constants[path.slice(1)];
+    return readVar(this.session, path);
+  }
+
+  private say(key: string, params?: Record<string, unknown>, buttons: ButtonSpec[] = []): void {
+    const lang = this.session.lang ?? this.env.defaultLang;
+    const t = this.env.translate;
+    const at = this.session.at;
+    this.outputs.push({
+      type: "text",
+      text: t(lang, key, params),
+      buttons: buttons.map((b) => ({ id: b.id, label: t(lang, b.label) })),
+      ...(buttons.length > 0 && at ? { ref: stepRef(at) } : {}),
+    });
+  }
+
+  private context(flow: Flow): NodeContext {
+    const qualify = (key: string) => (key.includes(":") ? key : `${flow.id}:${key}`);
+    return {
+      env: this.env,
+      flow,
+      session: this.session,
+      say: (key, params, buttons) => this.say(qualify(key), params, buttons?.map((b) => ({ ...b, label: qualify(b.label) }))),
+      emit: (name, data) => this.outputs.push({ type: "event", name, data }),
+      params: (spec) =>
+        Object.fromEntries(Object.entries(spec ?? {}).map(([name, path]) => [name, formatValue(this.read(path))])),
+    };
+  }
+}
+
+interface Located {
+  flow: Flow;
+  node: BaseNode;
+  kind: ReturnType<typeof kindOf>;
+}

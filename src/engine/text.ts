@@ -1,0 +1,24 @@
+// Engine: text helpers shared by answer parsing and command matching.
+
+/** Longest message the engine will read; longer ones get a polite "too long". */
+export const MAX_INPUT_LENGTH = 4000;
+
+// C0/C1 control characters except tab and newline, plus bidi overrides that can
+// disguise text. Removed from everything a person types before it is read.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+export function stripControl(text: string): string {
+  return text.replace(CONTROL, "");
+}
+
+/** Lower case, no accents, single spaces: for comparing what people type with labels. */
+export function fold(text: string): string {
+  return stripControl(text)
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .replace(/[¿?¡!.,;:"'`´()[\]]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}

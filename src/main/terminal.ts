@@ -1,0 +1,51 @@
+// Entry point: `npm start` — chat with the bot in this terminal.
+// `npm start --silent -- --json [--user ID] [--lang es|en|ht]` is the machine interface.
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { runTerminal } from "../channels/terminal-channel.js";
+import { ConfigError, parseConfig } from "../config/config.js";
+import { LANGUAGES } from "../engine/types.js";
+import { FlowLoadError } from "../flows/errors.js";
+import { createLogger } from "../log/logger.js";
+import { createRuntime } from "../runtime/create-runtime.js";
+
+const argsSchema = z.object({
+  json: z.boolean().default(false),
+  user: z.string().trim().min(1, "--user needs a value").max(128).default("local"),
+  lang: z.enum(LANGUAGES, { message: `--lang must be one of ${LANGUAGES.join(", ")}` }).optional(),
+});
+
+async function main(): Promise<number> {
+  let args: z.infer<typeof argsSchema>;
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    const { values } = parseArgs({
+      options: { json: { type: "boolean" }, user: { type: "string" }, lang: { type: "string" } },
+      strict: true,
+    });
+    args = argsSchema.parse(values);
+    config = parseConfig(process.env);
+  } catch (error) {
+    const message = error instanceof z.ZodError ? error.issues.map((i) => i.message).join("\n") : (error as Error).message;
+    process.stderr.write(`${message}\nUsage: npm start [--silent -- --json] [--user ID] [--lang es|en|ht]\n`);
+    return 2;
+  }
+  // In JSON mode stdout is for messages only; logs go to stderr, and only warnings by default.
+  const log = createLogger(args.json && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime({ config, log });
+  } catch (error) {
+    if (error instanceof FlowLoadError || error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+    else process.stderr.write(`Could not start: ${(error as Error).message}\n`);
+    return 1;
+  }
+  try {
+    await runTerminal({ conversation: runtime.conversation, log, input: process.stdin, output: process.stdout, ...args });
+  } finally {
+    await runtime.close();
+  }
+  return 0;
+}
+
+process.exitCode = await main();

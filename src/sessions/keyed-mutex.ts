@@ -1,0 +1,19 @@
+// Sessions: runs tasks for the same key one at a time, in the order they were
+// queued, while tasks for different keys run in parallel. Within one process
+// this keeps a person's messages in order; across processes the store's
+// compare-and-set write keeps turns from overwriting each other.
+
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task, task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}

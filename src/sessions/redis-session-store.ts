@@ -1,0 +1,62 @@
+// Sessions: the Redis store (node-redis). A session is a hash {rev, data}; the
+// compare-and-set write is one Lua script, so a turn costs two round trips:
+// HGETALL to read, EVALSHA to write.
+import { createClient } from "redis";
+
+/** Builds a client; its type is the one every Redis user in the app shares. */
+function makeClient(url: string) {
+  return createClient({ url });
+}
+import type { SessionStore, Stored } from "./session-store.js";
+
+const CAS_WRITE = `
+local current = redis.call('HGET', KEYS[1], 'rev')
+if (current or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'rev', tostring(tonumber(ARGV[1]) + 1), 'data', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+export type RedisClient = ReturnType<typeof makeClient>;
+
+export class RedisSessionStore implements SessionStore {
+  private sha: string | undefined;
+
+  /** `prefix` namespaces every key, so several deployments (or test runs) can share a server. */
+  constructor(
+    private readonly client: RedisClient,
+    private readonly prefix: string,
+  ) {}
+
+  async read(key: string): Promise<Stored | undefined> {
+    const hash = await this.client.hGetAll(this.prefix + key);
+    if (hash.rev === undefined || hash.data === undefined) return undefined;
+    return { rev: Number(hash.rev), data: hash.data };
+  }
+
+  async write(key: string, data: string, expectedRev: number, ttlMs: number): Promise<boolean> {
+    const args = { keys: [this.prefix + key], arguments: [String(expectedRev), data, String(Math.max(1, Math.round(ttlMs)))] };
+    this.sha ??= await this.client.scriptLoad(CAS_WRITE);
+    try {
+      return (await this.client.evalSha(this.sha, args)) === 1;
+    } catch (error) {
+      // The server forgot the script (restart, SCRIPT FLUSH): send it again.
+      if (!String(error).includes("NOSCRIPT")) throw error;
+      return (await this.client.eval(CAS_WRITE, args)) === 1;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.client.del(this.prefix + key);
+  }
+}
+
+export async function connectRedis(url: string): Promise<RedisClient> {
+  const client = makeClient(url);
+  client.on("error", (error: Error) => {
+    // node-redis reconnects by itself; say so without echoing data.
+    process.stderr.write(`redis: ${error.message}\n`);
+  });
+  await client.connect();
+  return client;
+}
