@@ -11,10 +11,7 @@ import type { Conversation } from "../runtime/conversation.js";
 
 export const TERMINAL_CHANNEL = "terminal";
 
-const jsonLine = z.union([
-  z.strictObject({ text: z.string() }),
-  z.strictObject({ button: z.string().min(1).max(256) }),
-]);
+const jsonLine = z.union([z.strictObject({ text: z.string() }), z.strictObject({ button: z.string().min(1).max(256) })]);
 
 /** Reads one line of the JSON interface. Lines not starting with "{" are plain text. */
 export function parseJsonLine(line: string): Input {
@@ -56,7 +53,7 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
     } catch (error) {
       // The one error boundary of this channel: log with context, answer politely.
       log.error("turn.failed", { channel: TERMINAL_CHANNEL, input: message.type, error: (error as Error).message });
-      send([conversation.apology(await conversation.languageOf(TERMINAL_CHANNEL, user).catch(() => undefined) ?? lang)]);
+      send([conversation.apology((await conversation.languageOf(TERMINAL_CHANNEL, user).catch(() => undefined)) ?? lang)]);
     }
   };
   if (!json) await turn({ type: "start" });

@@ -10,7 +10,10 @@ const schema = z.object({
     .optional()
     .transform((v) => (v === "" ? undefined : v))
     .refine((v) => v === undefined || /^rediss?:\/\//.test(v), "must start with redis:// or rediss://"),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/, "letters, digits, ':', '_' or '-', up to 40").default("mab:"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,40}$/, "letters, digits, ':', '_' or '-', up to 40")
+    .default("mab:"),
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   DEFAULT_LANGUAGE: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

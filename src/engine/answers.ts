@@ -6,7 +6,11 @@ import { fold, stripControl } from "./text.js";
 import type { Value } from "./types.js";
 
 export const answerSchema = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("text"), minLength: z.number().int().min(1).optional(), maxLength: z.number().int().min(1).max(4000).optional() }),
+  z.strictObject({
+    type: z.literal("text"),
+    minLength: z.number().int().min(1).optional(),
+    maxLength: z.number().int().min(1).max(4000).optional(),
+  }),
   z.strictObject({ type: z.literal("number"), min: z.number().optional(), max: z.number().optional(), integer: z.boolean().optional() }),
   z.strictObject({ type: z.literal("money"), min: z.number().min(0).optional(), max: z.number().positive().optional() }),
   z.strictObject({ type: z.literal("date"), past: z.boolean().optional(), future: z.boolean().optional() }),
@@ -20,7 +24,23 @@ export type Parsed = { ok: true; value: Value } | { ok: false; reason: string; p
 
 const invalid = (reason: string, params?: Record<string, unknown>): Parsed => ({ ok: false, reason, params });
 
-export const YES_WORDS = new Set(["si", "s", "sip", "claro", "ok", "okay", "yes", "y", "yeah", "yep", "sure", "wi", "dako", "dakò", "de acuerdo"]);
+export const YES_WORDS = new Set([
+  "si",
+  "s",
+  "sip",
+  "claro",
+  "ok",
+  "okay",
+  "yes",
+  "y",
+  "yeah",
+  "yep",
+  "sure",
+  "wi",
+  "dako",
+  "dakò",
+  "de acuerdo",
+]);
 export const NO_WORDS = new Set(["no", "n", "nop", "nope", "non", "nah", "pa vle"]);
 
 export function parseAnswer(spec: AnswerSpec, raw: string, today: string): Parsed {
@@ -132,14 +152,35 @@ function validDate(y: number, m: number, d: number): number | undefined {
 }
 
 const RELATIVE_DAYS: Record<string, number> = {
-  hoy: 0, today: 0, "jodi a": 0, jodia: 0, jodi: 0,
-  ayer: 1, yesterday: 1, ye: 1, "ayè": 1,
-  anteayer: 2, antier: 2, "antes de ayer": 2,
+  hoy: 0,
+  today: 0,
+  "jodi a": 0,
+  jodia: 0,
+  jodi: 0,
+  ayer: 1,
+  yesterday: 1,
+  ye: 1,
+  ayè: 1,
+  anteayer: 2,
+  antier: 2,
+  "antes de ayer": 2,
 };
 const UNIT_DAYS: Record<string, number> = {
-  dia: 1, dias: 1, day: 1, days: 1, jou: 1,
-  semana: 7, semanas: 7, week: 7, weeks: 7, semen: 7,
-  mes: 30, meses: 30, month: 30, months: 30, mwa: 30,
+  dia: 1,
+  dias: 1,
+  day: 1,
+  days: 1,
+  jou: 1,
+  semana: 7,
+  semanas: 7,
+  week: 7,
+  weeks: 7,
+  semen: 7,
+  mes: 30,
+  meses: 30,
+  month: 30,
+  months: 30,
+  mwa: 30,
 };
 
 /**

@@ -19,6 +19,8 @@ export interface Flow {
   /** Where the flow was loaded from, for error messages. */
   file: string;
   nodes: Map<string, BaseNode>;
+  /** Every node id the file declares, also of nodes that failed to load, so checks don't report them twice. */
+  declared?: ReadonlySet<string>;
 }
 
 export type FlowSet = ReadonlyMap<string, Flow>;

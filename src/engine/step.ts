@@ -10,11 +10,11 @@ import {
   GLOBAL_COMMANDS,
   type Next,
   type NodeContext,
-  type StepEnv,
   positionKey,
+  type StepEnv,
 } from "./node-kind.js";
 import { kindOf } from "./nodes/index.js";
-import { MAX_INPUT_LENGTH, fold, stripControl } from "./text.js";
+import { fold, MAX_INPUT_LENGTH, stripControl } from "./text.js";
 import { type Input, type Lang, type Output, type Position, SESSION_VERSION, type Session, type Value } from "./types.js";
 
 export interface StepResult {
@@ -53,6 +53,13 @@ export function step(env: StepEnv, current: Session | null, input: Input, langHi
   const run = new Turn(env, current ? structuredClone(current) : newSession(langHint ?? null));
   if (!current) run.startFlow(env.homeFlow);
   else run.handle(input);
+  return { session: run.session, outputs: run.outputs };
+}
+
+/** Starts `flowId` from its beginning (for commands such as /status, and for tests). */
+export function begin(env: StepEnv, current: Session | null, flowId: string, lang?: Lang): StepResult {
+  const run = new Turn(env, current ? structuredClone(current) : newSession(lang ?? null));
+  run.startFlow(flowId);
   return { session: run.session, outputs: run.outputs };
 }
 
@@ -246,10 +253,14 @@ class Turn {
       env: this.env,
       flow,
       session: this.session,
-      say: (key, params, buttons) => this.say(qualify(key), params, buttons?.map((b) => ({ ...b, label: qualify(b.label) }))),
+      say: (key, params, buttons) =>
+        this.say(
+          qualify(key),
+          params,
+          buttons?.map((b) => ({ ...b, label: qualify(b.label) })),
+        ),
       emit: (name, data) => this.outputs.push({ type: "event", name, data }),
-      params: (spec) =>
-        Object.fromEntries(Object.entries(spec ?? {}).map(([name, path]) => [name, formatValue(this.read(path))])),
+      params: (spec) => Object.fromEntries(Object.entries(spec ?? {}).map(([name, path]) => [name, formatValue(this.read(path))])),
     };
   }
 }

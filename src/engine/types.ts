@@ -64,9 +64,7 @@ export interface Button {
  * tell an old button from a current one. Events are for the host to perform
  * (file a case, hand off to a person...).
  */
-export type Output =
-  | { type: "text"; text: string; buttons: Button[]; ref?: string }
-  | { type: "event"; name: string; data: Vars };
+export type Output = { type: "text"; text: string; buttons: Button[]; ref?: string } | { type: "event"; name: string; data: Vars };
 
 /** Renders an i18n key in a language. Pure: backed by loaded translation data. */
 export type Translate = (lang: Lang, key: string, params?: Record<string, unknown>) => string;

@@ -6,7 +6,7 @@ import { ENGINE_KEYS } from "../engine/engine-keys.js";
 import type { Flow } from "../engine/node-kind.js";
 import { kindOf } from "../engine/nodes/index.js";
 import { LANGUAGES } from "../engine/types.js";
-import { type Resources, checkLocaleParity, interpolationVars, lookup } from "../i18n/locales.js";
+import { checkLocaleParity, interpolationVars, lookup, type Resources } from "../i18n/locales.js";
 import type { FlowProblem } from "./errors.js";
 
 export interface EntryFlows {
@@ -24,7 +24,11 @@ export function checkFlows(flows: ReadonlyMap<string, Flow>, resources: Resource
   for (const key of ENGINE_KEYS) {
     for (const lang of LANGUAGES) {
       if (typeof lookup(resources, lang, key) !== "string") {
-        problems.push({ file: `locales/${lang}/${key.split(":")[0]}.json`, field: key.split(":")[1], message: "missing (the engine says this)" });
+        problems.push({
+          file: `locales/${lang}/${key.split(":")[0]}.json`,
+          field: key.split(":")[1],
+          message: "missing (the engine says this)",
+        });
       }
     }
   }
@@ -35,11 +39,12 @@ export function checkFlows(flows: ReadonlyMap<string, Flow>, resources: Resource
 function checkGraph(flow: Flow, flows: ReadonlyMap<string, Flow>): FlowProblem[] {
   const problems: FlowProblem[] = [];
   const at = (node?: string, field?: string) => ({ file: flow.file, flow: flow.id, node, field });
-  if (!flow.nodes.has(flow.start)) problems.push({ ...at(undefined, "start"), message: `node "${flow.start}" does not exist` });
+  const exists = (id: string) => flow.nodes.has(id) || (flow.declared?.has(id) ?? false);
+  if (!exists(flow.start)) problems.push({ ...at(undefined, "start"), message: `node "${flow.start}" does not exist` });
   for (const node of flow.nodes.values()) {
     const kind = kindOf(node);
     for (const t of kind.targets(node)) {
-      if (!flow.nodes.has(t.target)) problems.push({ ...at(node.id, t.field), message: `target "${t.target}" does not exist` });
+      if (!exists(t.target)) problems.push({ ...at(node.id, t.field), message: `target "${t.target}" does not exist` });
     }
     for (const called of kind.calls?.(node) ?? []) {
       if (!flows.has(called)) problems.push({ ...at(node.id, "flow"), message: `flow "${called}" does not exist` });
@@ -71,7 +76,12 @@ function loopsWithoutWaiting(flow: Flow): FlowProblem[] {
     if (!node || kindOf(node).waits || state.get(id) === "done") return;
     if (state.get(id) === "open") {
       const cycle = path.slice(path.indexOf(id));
-      problems.push({ file: flow.file, flow: flow.id, node: id, message: `loops back to itself without waiting for an answer (${[...cycle, id].join(" -> ")})` });
+      problems.push({
+        file: flow.file,
+        flow: flow.id,
+        node: id,
+        message: `loops back to itself without waiting for an answer (${[...cycle, id].join(" -> ")})`,
+      });
       return;
     }
     state.set(id, "open");
@@ -95,7 +105,8 @@ function checkTexts(flow: Flow, resources: Resources): FlowProblem[] {
           continue;
         }
         for (const name of new Set(interpolationVars(text))) {
-          if (!ref.params.includes(name)) problems.push({ ...where, message: `"${key}" in ${lang} uses {{${name}}} but the node has no params.${name}` });
+          if (!ref.params.includes(name))
+            problems.push({ ...where, message: `"${key}" in ${lang} uses {{${name}}} but the node has no params.${name}` });
         }
       }
     }

@@ -25,3 +25,10 @@ export class FlowLoadError extends Error {
 export function fieldPath(path: readonly PropertyKey[]): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : `${i > 0 ? "." : ""}${String(p)}`)).join("");
 }
+
+/** A zod issue in words for flow authors: "is missing" rather than "expected string, received undefined". */
+export function issueMessage(issue: { code: string; message: string }): string {
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) return "is missing";
+  if (issue.code === "unrecognized_keys") return issue.message.replace("Unrecognized key", "unknown field");
+  return issue.message;
+}

@@ -1,7 +1,7 @@
 // Flows: the one loading pipeline for flow files, after goflow's: size check,
 // parse YAML, migrate to the latest format version, validate with zod, then the
 // graph and translation checks. All problems are collected, not just the first.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
 import { z } from "zod";
@@ -10,7 +10,7 @@ import { NODE_KINDS } from "../engine/nodes/index.js";
 import type { Translate } from "../engine/types.js";
 import { createTranslate, loadCommandWords, loadLocales, type Resources } from "../i18n/locales.js";
 import { checkFlows, type EntryFlows } from "./check.js";
-import { FlowLoadError, type FlowProblem, fieldPath } from "./errors.js";
+import { FlowLoadError, type FlowProblem, fieldPath, issueMessage } from "./errors.js";
 
 /** Flow files larger than this are refused before parsing. */
 export const MAX_FLOW_FILE_BYTES = 256 * 1024;
@@ -24,7 +24,11 @@ const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string
 
 const header = z.object({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, "use lower-case letters, digits and -"),
-  version: z.number().int().min(1).max(FLOW_FORMAT_VERSION),
+  version: z
+    .number()
+    .int()
+    .min(1)
+    .max(FLOW_FORMAT_VERSION, `this program reads flow format versions 1 to ${FLOW_FORMAT_VERSION}; update the program or the file`),
   start: z.string().min(1),
   description: z.string().optional(),
   nodes: z.array(z.unknown()).min(1),
@@ -53,17 +57,20 @@ export function parseFlow(file: string, text: string): { flow?: Flow; problems: 
     return { problems: doc.errors.map((e) => ({ file, message: `not valid YAML: ${e.message.split("\n")[0]}` })) };
   }
   const raw = doc.toJS() as unknown;
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { problems: [{ file, message: "expected a flow (id, version, start, nodes)" }] };
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw))
+    return { problems: [{ file, message: "expected a flow (id, version, start, nodes)" }] };
   const head = header.safeParse(raw);
   if (!head.success) {
-    return { problems: head.error.issues.map((i) => ({ file, field: fieldPath(i.path), message: i.message })) };
+    return { problems: head.error.issues.map((i) => ({ file, field: fieldPath(i.path), message: issueMessage(i) })) };
   }
   const migrated = header.parse(migrate(raw as Record<string, unknown>));
   const flowId = migrated.id;
   const nodes = new Map<string, BaseNode>();
+  const declared = new Set<string>();
   migrated.nodes.forEach((rawNode, index) => {
     const id = (rawNode as { id?: unknown })?.id;
     const nodeName = typeof id === "string" ? id : `#${index + 1}`;
+    if (typeof id === "string") declared.add(id);
     const kind = (rawNode as { kind?: unknown })?.kind;
     const schema = typeof kind === "string" ? kindSchemas.get(kind) : undefined;
     if (!schema) {
@@ -72,7 +79,8 @@ export function parseFlow(file: string, text: string): { flow?: Flow; problems: 
     }
     const parsed = schema.safeParse(rawNode);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ file, flow: flowId, node: nodeName, field: fieldPath(issue.path), message: issue.message });
+      for (const issue of parsed.error.issues)
+        problems.push({ file, flow: flowId, node: nodeName, field: fieldPath(issue.path), message: issueMessage(issue) });
       return;
     }
     if (nodes.has(parsed.data.id)) {
@@ -81,7 +89,7 @@ export function parseFlow(file: string, text: string): { flow?: Flow; problems: 
     }
     nodes.set(parsed.data.id, parsed.data);
   });
-  return { flow: { id: flowId, version: migrated.version, start: migrated.start, file, nodes }, problems };
+  return { flow: { id: flowId, version: migrated.version, start: migrated.start, file, nodes, declared }, problems };
 }
 
 export interface LoadedFlows {
@@ -94,19 +102,26 @@ export interface LoadedFlows {
 export const ENTRY_FLOWS: EntryFlows = { homeFlow: "welcome", menuFlow: "menu", languageFlow: "language" };
 
 /** Reads and checks every flow in `flowsDir` against the translations in `localesDir`. */
-export function loadFlows(flowsDir: string, localesDir: string, entries: EntryFlows = ENTRY_FLOWS): { loaded?: LoadedFlows; problems: FlowProblem[] } {
+export function loadFlows(
+  flowsDir: string,
+  localesDir: string,
+  entries: EntryFlows = ENTRY_FLOWS,
+): { loaded?: LoadedFlows; problems: FlowProblem[] } {
   const problems: FlowProblem[] = [];
   const flows = new Map<string, Flow>();
   const cwd = process.cwd();
   let files: string[] = [];
   try {
-    files = readdirSync(flowsDir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    files = readdirSync(flowsDir)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort();
   } catch {
     problems.push({ file: flowsDir, message: "folder not found" });
   }
   for (const name of files) {
     const path = join(flowsDir, name);
-    const file = relative(cwd, path) || path;
+    const rel = relative(cwd, path);
+    const file = rel && !rel.startsWith("..") ? rel : path;
     if (statSync(path).size > MAX_FLOW_FILE_BYTES) {
       problems.push({ file, message: `file is larger than ${MAX_FLOW_FILE_BYTES / 1024} KB` });
       continue;

@@ -1,16 +1,15 @@
 // i18n: loading translations from locales/<lng>/<namespace>.json, validated,
 // and the per-person translate function built on i18next. There is no shared
 // "current language": every call names its language.
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import i18next from "i18next";
 import { z } from "zod";
-import type { CommandWords } from "../engine/node-kind.js";
-import type { Command } from "../engine/node-kind.js";
+import type { Command, CommandWords } from "../engine/node-kind.js";
 import { fold } from "../engine/text.js";
 import { DEFAULT_LANGUAGE, LANGUAGES, type Lang, type Translate } from "../engine/types.js";
 import type { FlowProblem } from "../flows/errors.js";
-import { fieldPath } from "../flows/errors.js";
+import { fieldPath, issueMessage } from "../flows/errors.js";
 
 type Tree = { [key: string]: string | string[] | Tree };
 const tree: z.ZodType<Tree> = z.lazy(() => z.record(z.string(), z.union([z.string(), z.array(z.string()), tree])));
@@ -40,7 +39,7 @@ export function loadLocales(dir: string): { resources: Resources; problems: Flow
       }
       const parsed = tree.safeParse(raw);
       if (!parsed.success) {
-        for (const issue of parsed.error.issues) problems.push({ file, field: fieldPath(issue.path), message: issue.message });
+        for (const issue of parsed.error.issues) problems.push({ file, field: fieldPath(issue.path), message: issueMessage(issue) });
         continue;
       }
       resources[lang][f.slice(0, -".json".length)] = parsed.data;
@@ -78,7 +77,9 @@ export function createTranslate(resources: Resources): Translate {
 }
 
 const COMMANDS: Command[] = ["menu", "back", "language", "restart", "skip"];
-const commandFile = z.strictObject(Object.fromEntries(COMMANDS.map((c) => [c, z.array(z.string().min(1)).min(1)])) as Record<Command, z.ZodArray<z.ZodString>>);
+const commandFile = z.strictObject(
+  Object.fromEntries(COMMANDS.map((c) => [c, z.array(z.string().min(1)).min(1)])) as Record<Command, z.ZodArray<z.ZodString>>,
+);
 
 /** Global command words from every language's commands.json, folded for matching. */
 export function loadCommandWords(resources: Resources): { words: CommandWords; problems: FlowProblem[] } {
@@ -88,7 +89,7 @@ export function loadCommandWords(resources: Resources): { words: CommandWords; p
     const file = `locales/${lang}/commands.json`;
     const parsed = commandFile.safeParse(resources[lang].commands);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push({ file, field: fieldPath(issue.path), message: issue.message });
+      for (const issue of parsed.error.issues) problems.push({ file, field: fieldPath(issue.path), message: issueMessage(issue) });
       continue;
     }
     for (const command of COMMANDS) {
@@ -145,7 +146,12 @@ export function checkLocaleParity(resources: Resources): FlowProblem[] {
       }
     }
     for (const key of keys) {
-      if (!base.has(key)) problems.push({ file: `locales/${lang}/${key.split(":")[0]}.json`, field: key.split(":")[1], message: `not in ${DEFAULT_LANGUAGE}: remove it or add it there` });
+      if (!base.has(key))
+        problems.push({
+          file: `locales/${lang}/${key.split(":")[0]}.json`,
+          field: key.split(":")[1],
+          message: `not in ${DEFAULT_LANGUAGE}: remove it or add it there`,
+        });
     }
   }
   return problems;

@@ -16,10 +16,12 @@ export interface Logger {
 }
 
 export function createLogger(level: Level, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const at = (l: Exclude<Level, "silent">) => (event: string, fields: Fields = {}) => {
-    if (ORDER[l] < ORDER[level]) return;
-    write(`${JSON.stringify({ time: new Date().toISOString(), level: l, event, ...fields })}\n`);
-  };
+  const at =
+    (l: Exclude<Level, "silent">) =>
+    (event: string, fields: Fields = {}) => {
+      if (ORDER[l] < ORDER[level]) return;
+      write(`${JSON.stringify({ time: new Date().toISOString(), level: l, event, ...fields })}\n`);
+    };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 

@@ -6,7 +6,7 @@ import type { StepEnv } from "../engine/node-kind.js";
 import { ENTRY_FLOWS, type LoadedFlows, loadFlowsOrThrow } from "../flows/load.js";
 import type { Logger } from "../log/logger.js";
 import { MemorySessionStore } from "../sessions/memory-session-store.js";
-import { RedisSessionStore, connectRedis } from "../sessions/redis-session-store.js";
+import { connectRedis, RedisSessionStore } from "../sessions/redis-session-store.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import { Conversation } from "./conversation.js";
 

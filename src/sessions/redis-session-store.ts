@@ -7,6 +7,7 @@ import { createClient } from "redis";
 function makeClient(url: string) {
   return createClient({ url });
 }
+
 import type { SessionStore, Stored } from "./session-store.js";
 
 const CAS_WRITE = `

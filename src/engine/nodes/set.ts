@@ -24,8 +24,7 @@ export const setKind: NodeKind<SetNode> = {
   texts: () => [],
   enter(ctx, n) {
     for (const [name, value] of Object.entries(n.vars ?? {})) {
-      const resolved: Value =
-        value !== null && typeof value === "object" ? (readVar(ctx.session, value.from) ?? null) : value;
+      const resolved: Value = value !== null && typeof value === "object" ? (readVar(ctx.session, value.from) ?? null) : value;
       ctx.session.vars[name] = resolved;
     }
     if (n.lang) ctx.session.lang = n.lang;

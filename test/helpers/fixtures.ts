@@ -1,0 +1,49 @@
+// Test helpers: flow sets and runtimes built from the project's flows plus the
+// demo flows in test/fixtures, with a fixed clock and an in-memory store.
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseConfig } from "../../src/config/config.js";
+import type { StepEnv } from "../../src/engine/node-kind.js";
+import { loadFlows } from "../../src/flows/load.js";
+import { createLogger } from "../../src/log/logger.js";
+import { Conversation } from "../../src/runtime/conversation.js";
+import { PROJECT_ROOT, buildEnv } from "../../src/runtime/create-runtime.js";
+import { MemorySessionStore } from "../../src/sessions/memory-session-store.js";
+import type { SessionStore } from "../../src/sessions/session-store.js";
+
+export const FIXED_NOW = new Date("2026-11-21T12:00:00Z");
+export const FIXTURES = join(PROJECT_ROOT, "test", "fixtures");
+export const silentLog = createLogger("silent");
+
+/** A temporary copy of flows/ and locales/, plus the demo fixtures, plus `extraFlows` (name -> YAML). */
+export function flowWorkspace(options: { withDemo?: boolean; extraFlows?: Record<string, string> } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "flows-"));
+  const flows = join(dir, "flows");
+  const locales = join(dir, "locales");
+  cpSync(join(PROJECT_ROOT, "flows"), flows, { recursive: true });
+  cpSync(join(PROJECT_ROOT, "locales"), locales, { recursive: true });
+  if (options.withDemo ?? true) {
+    cpSync(join(FIXTURES, "flows"), flows, { recursive: true });
+    for (const lang of readdirSync(join(FIXTURES, "locales"))) cpSync(join(FIXTURES, "locales", lang), join(locales, lang), { recursive: true });
+  }
+  for (const [name, yaml] of Object.entries(options.extraFlows ?? {})) {
+    writeFileSync(join(flows, name), yaml);
+  }
+  return { dir, flows, locales, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function demoEnv(now: () => Date = () => FIXED_NOW): StepEnv {
+  const ws = flowWorkspace();
+  try {
+    const { loaded, problems } = loadFlows(ws.flows, ws.locales);
+    if (!loaded) throw new Error(problems.map((p) => `${p.file} ${p.node ?? ""} ${p.field ?? ""}: ${p.message}`).join("\n"));
+    return buildEnv(loaded, parseConfig({}), now);
+  } finally {
+    ws.cleanup();
+  }
+}
+
+export function demoConversation(store: SessionStore = new MemorySessionStore(), env = demoEnv()) {
+  return new Conversation({ env, store, ttlMs: 60_000, log: silentLog });
+}
