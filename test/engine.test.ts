@@ -22,7 +22,15 @@ function play(inputs: Input[], lang: "es" | "en" | "ht" = "en") {
 
 describe("engine on the demo flow", () => {
   it("walks every node kind and returns from the called flow", () => {
-    const { session, last } = play([say("Ana"), say("17"), say("$1,500 pesos"), say("1/10/2026"), say("+52 (55) 1234-5678"), say("si"), say("2")]);
+    const { session, last } = play([
+      say("Ana"),
+      say("17"),
+      say("$1,500 pesos"),
+      say("1/10/2026"),
+      say("+52 (55) 1234-5678"),
+      say("si"),
+      say("2"),
+    ]);
     expect(last).toEqual(["Ana 17 1,500 MXN 2026-10-01 +525512345678 blue"]);
     expect(session.vars.minor).toBe(true);
     expect(session.at).toBeNull();
@@ -95,7 +103,9 @@ describe("engine on the demo flow", () => {
   it("matches choices by number, label in any language, or id", () => {
     const { session: s0 } = begin(env, null, "demo-sub", "es");
     for (const text of ["2", "azul", "AZUL", "Blue", "ble", "blue"]) expect(step(env, s0, say(text)).session.vars.color).toBe("blue");
-    expect(texts(step(env, s0, say("9")).outputs)[0]).toBe("No entendí. Responde con el número de una opción (del 1 al 2) o toca un botón.");
+    expect(texts(step(env, s0, say("9")).outputs)[0]).toBe(
+      "No entendí. Responde con el número de una opción (del 1 al 2) o toca un botón.",
+    );
   });
 
   it("never changes the session it was given", () => {

@@ -33,13 +33,21 @@ const cases: [string, string, string[]][] = [
     [`${F}: not valid YAML: Flow map in block collection must be sufficiently indented and end with a }`],
   ],
   ["duplicate YAML key", "id: broken\nid: again\n", [`${F}: not valid YAML: Map keys must be unique`]],
-  ["unreachable node", `${head}  - { id: ask, kind: end }\n  - { id: lost, kind: end }\n`, [`${F} flow[broken] node[lost]: cannot be reached from the start`]],
+  [
+    "unreachable node",
+    `${head}  - { id: ask, kind: end }\n  - { id: lost, kind: end }\n`,
+    [`${F} flow[broken] node[lost]: cannot be reached from the start`],
+  ],
   [
     "unknown kind",
     `${head}  - { id: ask, kind: dance }\n`,
     [`${F} flow[broken] node[ask] kind: must be one of message, choice, question, branch, set, flow, end`],
   ],
-  ["missing start", "id: broken\nversion: 1\nstart: nope\nnodes:\n  - { id: ask, kind: end }\n", [`${F} flow[broken] start: node "nope" does not exist`]],
+  [
+    "missing start",
+    "id: broken\nversion: 1\nstart: nope\nnodes:\n  - { id: ask, kind: end }\n",
+    [`${F} flow[broken] start: node "nope" does not exist`],
+  ],
   [
     "calls a missing flow",
     `${head}  - { id: ask, kind: flow, flow: ghost, next: fin }\n  - { id: fin, kind: end }\n`,
@@ -48,7 +56,9 @@ const cases: [string, string, string[]][] = [
   [
     "text needs a variable the node does not give",
     `${head}  - { id: ask, kind: end, text: common:input.too_long }\n`,
-    ["es", "en", "ht"].map((l) => `${F} flow[broken] node[ask] text: "common:input.too_long" in ${l} uses {{max}} but the node has no params.max`),
+    ["es", "en", "ht"].map(
+      (l) => `${F} flow[broken] node[ask] text: "common:input.too_long" in ${l} uses {{max}} but the node has no params.max`,
+    ),
   ],
   [
     "loop without waiting",
@@ -91,7 +101,10 @@ describe("flow loading rejects broken flows with errors that name the place", ()
   });
 
   it("reports a flow id used twice", () => {
-    const ws = flowWorkspace({ withDemo: false, extraFlows: { "zz-menu-copy.yaml": "id: menu\nversion: 1\nstart: a\nnodes:\n  - { id: a, kind: end }\n" } });
+    const ws = flowWorkspace({
+      withDemo: false,
+      extraFlows: { "zz-menu-copy.yaml": "id: menu\nversion: 1\nstart: a\nnodes:\n  - { id: a, kind: end }\n" },
+    });
     try {
       const { problems } = loadFlows(ws.flows, ws.locales);
       expect(problems.map((p) => formatProblem(p).replaceAll(ws.dir, "<ws>"))).toEqual([
@@ -117,7 +130,10 @@ describe("npm run flows:check and flows:graph", () => {
   it("passes on flows/ and fails naming file and node on a broken folder", async () => {
     const good = await run(process.execPath, [...tsx, "src/cli/flows-check.ts"]);
     expect(good.stdout).toMatch(/flows:check: \d+ flows OK/);
-    const ws = flowWorkspace({ withDemo: false, extraFlows: { "broken.yaml": `${head}  - { id: ask, kind: message, text: menu:title, next: nowhere }\n` } });
+    const ws = flowWorkspace({
+      withDemo: false,
+      extraFlows: { "broken.yaml": `${head}  - { id: ask, kind: message, text: menu:title, next: nowhere }\n` },
+    });
     try {
       const bad = await run(process.execPath, [...tsx, "src/cli/flows-check.ts", ws.flows]).catch((e) => e);
       expect(bad.code).toBe(1);
@@ -130,7 +146,7 @@ describe("npm run flows:check and flows:graph", () => {
   it("prints a Mermaid diagram of a flow", async () => {
     const { stdout } = await run(process.execPath, [...tsx, "src/cli/flows-graph.ts", "welcome"]);
     expect(stdout).toContain("flowchart TD");
-    expect(stdout).toContain("check_language -->|\"default\"| pick_language");
+    expect(stdout).toContain('check_language -->|"default"| pick_language');
     expect(stdout).toContain('pick_language -.-> flow_language[["flow: language"]]');
   });
 

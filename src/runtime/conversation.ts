@@ -10,6 +10,8 @@ import { KeyedMutex } from "../sessions/keyed-mutex.js";
 import { decodeSession, encodeSession, salvageLang } from "../sessions/session-codec.js";
 import { type SessionStore, sessionKey } from "../sessions/session-store.js";
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 export interface ConversationDeps {
   env: StepEnv;
   store: SessionStore;
@@ -45,7 +47,7 @@ export class Conversation {
 
   private async turn(key: string, ref: string, input: Input, langHint?: Lang): Promise<Output[]> {
     const { env, store, ttlMs, log } = this.deps;
-    const attempts = this.deps.maxAttempts ?? 5;
+    const attempts = this.deps.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
       const stored = await store.read(key);
       let session: Session | null = null;
@@ -67,6 +69,8 @@ export class Conversation {
       }
       if (attempt >= attempts) throw new Error(`session ${ref}: still changing after ${attempts} attempts`);
       log.debug("turn.retry", { person: ref, attempt });
+      // Another process wrote this session first: wait a little, with jitter, so the two stop colliding.
+      await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
     }
   }
 }

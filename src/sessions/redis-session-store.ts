@@ -3,9 +3,32 @@
 // HGETALL to read, EVALSHA to write.
 import { createClient } from "redis";
 
-/** Builds a client; its type is the one every Redis user in the app shares. */
+/** Redis URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/\/([^@/]*)@/, "//***@");
+}
+
+/**
+ * Builds a client; its type is the one every Redis user in the app shares.
+ * Before the first connection it gives up after a few tries (so start-up fails
+ * with a clear message instead of hanging); once connected it reconnects forever.
+ */
 function makeClient(url: string) {
-  return createClient({ url });
+  let ready = false;
+  const client = createClient({
+    url,
+    socket: {
+      connectTimeout: 5000,
+      reconnectStrategy: (retries: number, cause: Error) => {
+        if (ready) return Math.min(100 * 2 ** retries, 5000);
+        return retries >= 3 ? new Error(`Redis at ${redactUrl(url)} is not answering (${cause.message})`) : 250;
+      },
+    },
+  });
+  client.on("ready", () => {
+    ready = true;
+  });
+  return client;
 }
 
 import type { SessionStore, Stored } from "./session-store.js";
@@ -54,9 +77,11 @@ export class RedisSessionStore implements SessionStore {
 
 export async function connectRedis(url: string): Promise<RedisClient> {
   const client = makeClient(url);
+  let last = "";
   client.on("error", (error: Error) => {
-    // node-redis reconnects by itself; say so without echoing data.
-    process.stderr.write(`redis: ${error.message}\n`);
+    // node-redis reconnects by itself; report each new kind of failure once, never any data.
+    if (error.message !== last) process.stderr.write(`redis: ${error.message}\n`);
+    last = error.message;
   });
   await client.connect();
   return client;

@@ -8,7 +8,7 @@ import type { StepEnv } from "../../src/engine/node-kind.js";
 import { loadFlows } from "../../src/flows/load.js";
 import { createLogger } from "../../src/log/logger.js";
 import { Conversation } from "../../src/runtime/conversation.js";
-import { PROJECT_ROOT, buildEnv } from "../../src/runtime/create-runtime.js";
+import { buildEnv, PROJECT_ROOT } from "../../src/runtime/create-runtime.js";
 import { MemorySessionStore } from "../../src/sessions/memory-session-store.js";
 import type { SessionStore } from "../../src/sessions/session-store.js";
 
@@ -25,7 +25,8 @@ export function flowWorkspace(options: { withDemo?: boolean; extraFlows?: Record
   cpSync(join(PROJECT_ROOT, "locales"), locales, { recursive: true });
   if (options.withDemo ?? true) {
     cpSync(join(FIXTURES, "flows"), flows, { recursive: true });
-    for (const lang of readdirSync(join(FIXTURES, "locales"))) cpSync(join(FIXTURES, "locales", lang), join(locales, lang), { recursive: true });
+    for (const lang of readdirSync(join(FIXTURES, "locales")))
+      cpSync(join(FIXTURES, "locales", lang), join(locales, lang), { recursive: true });
   }
   for (const [name, yaml] of Object.entries(options.extraFlows ?? {})) {
     writeFileSync(join(flows, name), yaml);

@@ -1,7 +1,7 @@
 // Test helpers: a real Redis at REDIS_URL (default redis://127.0.0.1:6379), a
 // key prefix unique to this run, and cleanup that deletes only our own keys.
 import { randomBytes } from "node:crypto";
-import { type RedisClient, connectRedis } from "../../src/sessions/redis-session-store.js";
+import { connectRedis, type RedisClient } from "../../src/sessions/redis-session-store.js";
 
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 

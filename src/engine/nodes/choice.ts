@@ -33,7 +33,8 @@ export const choiceKind: NodeKind<ChoiceNode> = {
   kind: "choice",
   schema,
   waits: true,
-  retry: (n) => retryOf(n.retry),
+  // A menu cannot be failed: its options stay on screen. Without its own way out it just asks again.
+  retry: (n) => (n.retry ? retryOf(n.retry) : { max: Number.POSITIVE_INFINITY }),
   targets: (n) => [
     ...n.options.map((o, i) => ({ field: `options[${i}].target`, target: o.target, label: o.id })),
     ...retryTargets(n.retry),

@@ -1,0 +1,92 @@
+// Turns around the engine: ordering per person, two processes sharing Redis,
+// and sessions that cannot be read.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Output } from "../src/engine/types.js";
+import { MemorySessionStore } from "../src/sessions/memory-session-store.js";
+import { type RedisClient, RedisSessionStore } from "../src/sessions/redis-session-store.js";
+import { sessionKey } from "../src/sessions/session-store.js";
+import { demoConversation, demoEnv } from "./helpers/fixtures.js";
+import { connectTestRedis, deleteByPrefix, uniquePrefix } from "./helpers/redis.js";
+
+const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o.text] : []));
+const env = demoEnv();
+const text = (t: string) => ({ type: "text" as const, text: t });
+
+describe("Conversation", () => {
+  let clients: RedisClient[] = [];
+  const prefix = uniquePrefix();
+  beforeAll(async () => {
+    clients = [await connectTestRedis(), await connectTestRedis()];
+  });
+  afterAll(async () => {
+    await deleteByPrefix(clients[0] as RedisClient, prefix);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  it("processes one person's messages one at a time and in order", async () => {
+    const conversation = demoConversation();
+    const first = conversation.handle("t", "u1", text("hola"));
+    const rest = ["3", "1", "2"].map((t) => conversation.handle("t", "u1", text(t)));
+    const replies = await Promise.all([first, ...rest]);
+    expect(texts(replies[1] ?? [])).toEqual([
+      "Dakò, n ap kontinye an kreyòl.",
+      expect.stringContaining("Bonjou!"),
+      expect.any(String),
+      expect.stringContaining("Kijan m ka ede ou?"),
+    ]);
+    expect(texts(replies[2] ?? [])[0]).toBe("Gid pwogram travay yo poko pare. N ap travay sou li.");
+    expect(texts(replies[3] ?? [])[0]).toBe("Gid sou dwa ou yo poko pare. N ap travay sou li.");
+  });
+
+  it("loses no turn when two processes share Redis and the same person writes to both", async () => {
+    const [c1, c2] = clients as [RedisClient, RedisClient];
+    const p1 = demoConversation(new RedisSessionStore(c1, prefix), env);
+    const p2 = demoConversation(new RedisSessionStore(c2, prefix), env);
+    await p1.handle("t", "shared", text("hola"));
+    await p2.handle("t", "shared", text("English"));
+    // Twenty language switches, alternating processes, all at once: every one must be applied.
+    const inputs = Array.from({ length: 20 }, (_, i) => (i % 2 ? p1 : p2).handle("t", "shared", text("idioma")));
+    await Promise.all(inputs);
+    const stored = await new RedisSessionStore(c1, prefix).read(sessionKey("t", "shared"));
+    expect(stored?.rev).toBe(22);
+    expect(JSON.parse(stored?.data ?? "{}").at).toEqual({ flow: "language", node: "ask" });
+  });
+
+  it("resumes a person's conversation from Redis in a new process", async () => {
+    const [c1, c2] = clients as [RedisClient, RedisClient];
+    await demoConversation(new RedisSessionStore(c1, prefix), env).handle("t", "resume", text("hi"));
+    await demoConversation(new RedisSessionStore(c1, prefix), env).handle("t", "resume", text("2"));
+    const again = await demoConversation(new RedisSessionStore(c2, prefix), env).handle("t", "resume", text("6"));
+    expect(texts(again)[0]).toContain("*Your privacy*");
+    expect(texts(again)[0]).toContain("If you do not write for 30 days");
+  });
+
+  it.each([
+    ["broken JSON", "{not json", "es"],
+    ["a newer session format", JSON.stringify({ v: 99, lang: "en" }), "en"],
+    ["a session that fails validation", JSON.stringify({ v: 1, lang: "ht", at: 5, stack: [], vars: {}, tries: 0, history: [] }), "ht"],
+  ])("starts over kindly, in the person's language where known, on %s", async (_name, data, lang) => {
+    const store = new MemorySessionStore();
+    await store.write(sessionKey("t", "x"), data, 0, 60_000);
+    const replies = texts(await demoConversation(store, env).handle("t", "x", text("hola")));
+    expect(replies[0]).toBe(env.translate(lang as "es", "common:session.reset"));
+    const saved = JSON.parse((await store.read(sessionKey("t", "x")))?.data ?? "{}");
+    expect(saved.v).toBe(1);
+  });
+
+  it("says sorry in the person's language when a turn fails, and keeps their session", async () => {
+    const store = new MemorySessionStore();
+    const conversation = demoConversation(store, env);
+    await conversation.handle("t", "y", text("hi"));
+    await conversation.handle("t", "y", text("2"));
+    const before = await store.read(sessionKey("t", "y"));
+    const failing = demoConversation(
+      { read: (k) => store.read(k), write: async () => Promise.reject(new Error("store down")), delete: (k) => store.delete(k) },
+      env,
+    );
+    await expect(failing.handle("t", "y", text("1"))).rejects.toThrow("store down");
+    expect(await store.read(sessionKey("t", "y"))).toEqual(before);
+    expect(conversation.apology(await conversation.languageOf("t", "y")).type).toBe("text");
+    expect(texts([conversation.apology(await conversation.languageOf("t", "y"))])[0]).toContain("Sorry, something went wrong");
+  });
+});

@@ -1,0 +1,148 @@
+// The terminal chat as a real process: `npm start --silent -- --json` is the
+// machine interface automated checks use, so it is tested end to end here.
+import { spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
+import type { RedisClient } from "../src/sessions/redis-session-store.js";
+import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from "./helpers/redis.js";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  messages: { text: string; buttons: { id: string; label: string }[] }[];
+}
+
+function chat(args: string[], lines: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main/terminal.ts", ...args], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? "", ...env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const isJson = args.includes("--json");
+      const messages = isJson
+        ? stdout
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
+      resolve({ code, stdout, stderr, messages });
+    });
+    child.stdin.end(lines.map((l) => `${l}\n`).join(""));
+  });
+}
+
+const MENU = {
+  es: "¿En qué te puedo ayudar? Elige una opción:",
+  en: "How can I help you? Choose an option:",
+  ht: "Kijan m ka ede ou? Chwazi youn:",
+};
+
+describe("terminal chat, --json", () => {
+  it.each([
+    ["es", "1"],
+    ["en", "2"],
+    ["ht", "3"],
+  ] as const)("reaches the main menu in %s", async (lang, pick) => {
+    const run = await chat(["--json"], ["hola", pick]);
+    expect(run.code).toBe(0);
+    const last = run.messages[run.messages.length - 1];
+    expect(last?.text).toBe(MENU[lang]);
+    expect(last?.buttons.map((b) => b.id)).toEqual(["programs", "rights", "complaint", "question", "person", "privacy"]);
+    expect(
+      run.stdout
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => "text" in JSON.parse(l) && "buttons" in JSON.parse(l)),
+    ).toBe(true);
+  });
+
+  it("takes JSON text and button messages and --lang", async () => {
+    const run = await chat(["--json", "--lang", "en"], ['{"text": "hello"}', '{"button": "privacy"}']);
+    expect(run.messages[0]?.text).toContain("Hello!");
+    expect(run.messages.some((m) => m.text.startsWith("🔒 *Your privacy*"))).toBe(true);
+  });
+
+  it("answers every kind of hostile line and exits 0 at the end of input", async () => {
+    const hostile = [
+      "",
+      "   ",
+      "x".repeat(100 * 1024),
+      "\u0000\u0001\u0007\u001b[2J",
+      "🙂🔥👍🏽",
+      "{not json",
+      '{"text": 5}',
+      '{"button": ""}',
+      "[1,2]",
+      "null",
+    ];
+    const run = await chat(["--json", "--lang", "es"], ["hola", ...hostile]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toMatch(/error|exception/i);
+    // First contact: greeting, privacy notice, menu. Then each hostile line: a reply and the menu again.
+    const replies = run.messages.slice(3);
+    expect(replies).toHaveLength(hostile.length * 2);
+    for (let i = 0; i < hostile.length; i++) {
+      expect(replies[2 * i]?.text.length).toBeGreaterThan(10);
+      expect(replies[2 * i + 1]?.text).toBe(MENU.es);
+    }
+    expect(replies[0]?.text).toBe("No recibí ningún texto. Escribe tu respuesta, por favor.");
+    expect(replies[4]?.text).toBe("Tu mensaje es muy largo. Por favor escribe menos de 4000 letras.");
+    expect(replies[10]?.text).toBe("Solo puedo leer mensajes de texto. Escribe tu respuesta, por favor.");
+  });
+
+  it("rejects an unknown --lang with a clear message", async () => {
+    const run = await chat(["--json", "--lang", "fr"], []);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--lang must be one of es, en, ht");
+  });
+
+  it("says clearly when Redis does not answer, instead of hanging", async () => {
+    const run = await chat(["--json"], ["hola"], { REDIS_URL: "redis://127.0.0.1:1" });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Could not start: Redis at redis://127.0.0.1:1 is not answering");
+  });
+});
+
+describe("terminal chat, interactive", () => {
+  it("shows buttons as numbered options and takes the number or the label", async () => {
+    const run = await chat([], ["1", "privacidad y mis datos"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("  1. Español\n  2. English\n  3. Kreyòl ayisyen\n");
+    expect(run.stdout).toContain("  6. Privacidad y mis datos\n");
+    expect(run.stdout).toContain("🔒 *Tu privacidad*");
+  });
+});
+
+describe("terminal chat with REDIS_URL", () => {
+  let client: RedisClient;
+  const prefix = uniquePrefix();
+  beforeAll(async () => {
+    client = await connectTestRedis();
+  });
+  afterAll(async () => {
+    await deleteByPrefix(client, prefix);
+    await client.close();
+  });
+
+  it("resumes where the first run stopped when the same --user comes back", async () => {
+    const env = { REDIS_URL, REDIS_PREFIX: prefix };
+    const first = await chat(["--json", "--user", "ana"], ["hola", "2"], env);
+    expect(first.messages[first.messages.length - 1]?.text).toBe(MENU.en);
+    const second = await chat(["--json", "--user", "ana"], ["6"], env);
+    expect(second.messages[0]?.text).toContain("🔒 *Your privacy*");
+    const other = await chat(["--json", "--user", "bruno"], ["6"], env);
+    expect(other.messages[0]?.text).toContain("Ki lang ou vle pale?");
+    expect(await client.keys(`${prefix}*`)).toHaveLength(2);
+  });
+});
