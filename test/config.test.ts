@@ -1,0 +1,48 @@
+// Configuration is parsed by a pure function; bad values are all reported at once.
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../src/config/config.js";
+import { ENGINE_KEYS } from "../src/engine/engine-keys.js";
+import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
+
+describe("parseConfig", () => {
+  it("uses the embedded defaults when nothing is set", () => {
+    expect(parseConfig({})).toEqual({ redisUrl: undefined, redisPrefix: "mab:", sessionTtlDays: 30, defaultLang: "es", logLevel: "info" });
+  });
+
+  it("reads every setting", () => {
+    const c = parseConfig({ REDIS_URL: "redis://r:6379", REDIS_PREFIX: "x:", SESSION_TTL_DAYS: "7", DEFAULT_LANGUAGE: "ht", LOG_LEVEL: "warn" });
+    expect(c).toEqual({ redisUrl: "redis://r:6379", redisPrefix: "x:", sessionTtlDays: 7, defaultLang: "ht", logLevel: "warn" });
+  });
+
+  it("reports all problems at once", () => {
+    try {
+      parseConfig({ REDIS_URL: "http://nope", SESSION_TTL_DAYS: "0", DEFAULT_LANGUAGE: "fr" });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        "REDIS_URL: must start with redis:// or rediss://",
+        "SESSION_TTL_DAYS: Too small: expected number to be >=1",
+        'DEFAULT_LANGUAGE: Invalid option: expected one of "es"|"en"|"ht"',
+      ]);
+    }
+  });
+});
+
+describe("engine keys", () => {
+  it("lists every common: key the source code says, so flows:check can require them in every language", () => {
+    const used = new Set<string>();
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else for (const m of readFileSync(path, "utf8").matchAll(/"(common:[a-z][a-z_.]*[a-z])"/g)) used.add(m[1] as string);
+      }
+    };
+    walk(join(PROJECT_ROOT, "src"));
+    expect(used.size).toBeGreaterThan(10);
+    expect([...used].filter((k) => !ENGINE_KEYS.includes(k))).toEqual([]);
+  });
+});
