@@ -9,9 +9,21 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const OS = ["darwin", "linux", "win32", "android", "freebsd", "openbsd", "netbsd", "sunos", "aix", "openharmony"];
 const CPU = [
-  ["arm64", "arm64"], ["aarch64", "arm64"], ["x64", "x64"], ["ia32", "ia32"], ["arm-eabi", "arm"], ["arm-gnueabihf", "arm"],
-  ["arm-musleabihf", "arm"], ["armv7", "arm"], ["ppc64", "ppc64"], ["s390x", "s390x"], ["riscv64", "riscv64"],
-  ["loong64", "loong64"], ["loongarch64", "loong64"], ["mips64el", "mips64el"], ["arm", "arm"],
+  ["arm64", "arm64"],
+  ["aarch64", "arm64"],
+  ["x64", "x64"],
+  ["ia32", "ia32"],
+  ["arm-eabi", "arm"],
+  ["arm-gnueabihf", "arm"],
+  ["arm-musleabihf", "arm"],
+  ["armv7", "arm"],
+  ["ppc64", "ppc64"],
+  ["s390x", "s390x"],
+  ["riscv64", "riscv64"],
+  ["loong64", "loong64"],
+  ["loongarch64", "loong64"],
+  ["mips64el", "mips64el"],
+  ["arm", "arm"],
 ];
 
 function platformOf(name) {

@@ -1,5 +1,5 @@
 // Configuration is parsed by a pure function; bad values are all reported at once.
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../src/config/config.js";
@@ -12,7 +12,13 @@ describe("parseConfig", () => {
   });
 
   it("reads every setting", () => {
-    const c = parseConfig({ REDIS_URL: "redis://r:6379", REDIS_PREFIX: "x:", SESSION_TTL_DAYS: "7", DEFAULT_LANGUAGE: "ht", LOG_LEVEL: "warn" });
+    const c = parseConfig({
+      REDIS_URL: "redis://r:6379",
+      REDIS_PREFIX: "x:",
+      SESSION_TTL_DAYS: "7",
+      DEFAULT_LANGUAGE: "ht",
+      LOG_LEVEL: "warn",
+    });
     expect(c).toEqual({ redisUrl: "redis://r:6379", redisPrefix: "x:", sessionTtlDays: 7, defaultLang: "ht", logLevel: "warn" });
   });
 

@@ -7,7 +7,7 @@ import type { SessionStore } from "../src/sessions/session-store.js";
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from "./helpers/redis.js";
 
 const HOUR = 3_600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Harness {
   /** Two handles on the same data, as two processes would have. */

@@ -30,8 +30,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${message}\nUsage: npm start [--silent -- --json] [--user ID] [--lang es|en|ht]\n`);
     return 2;
   }
-  // In JSON mode stdout is for messages only; logs go to stderr, and only warnings by default.
-  const log = createLogger(args.json && !process.env.LOG_LEVEL ? "warn" : config.logLevel);
+  // The terminal is for chatting: logs go to stderr, and only warnings unless LOG_LEVEL asks for more.
+  const log = createLogger(process.env.LOG_LEVEL ? config.logLevel : "warn");
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
     runtime = await createRuntime({ config, log });
@@ -48,4 +48,9 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// The reader went away (e.g. piped into `head`): nothing left to say, stop quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 process.exitCode = await main();
