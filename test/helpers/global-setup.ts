@@ -25,7 +25,9 @@ export default async function setup(): Promise<(() => void) | undefined> {
     throw new Error(`No Redis answers at ${url} and redis-server is not installed. Start Redis or set REDIS_URL (see README).`);
   }
   const port = new URL(url).port || "6379";
-  const server: ChildProcess = spawn("redis-server", ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  const server: ChildProcess = spawn("redis-server", ["--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
   for (let i = 0; i < 50 && !(await answers()); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await answers())) throw new Error(`Started redis-server on port ${port}, but it does not answer at ${url}`);
   return () => {
