@@ -1,0 +1,194 @@
+// Knowledge: answering free-text questions. One MiniSearch index per language,
+// built once at start-up, over each article's title, tags, short answer and
+// details, and over each example question as its own small document (people
+// ask the way the examples are written). A question is searched in every
+// language, favouring the detected one, and the best score per article wins.
+// "No match" is decided by a threshold on the share of the question's words
+// that the article matched and on the score (calibrated on test/kb/questions.jsonl
+// with `npm run kb -- eval`).
+import MiniSearch from "minisearch";
+import { LANGUAGES, type Lang } from "../engine/types.js";
+import { type Analyzer, createAnalyzer } from "./analyzer.js";
+import type { KnowledgeBase } from "./knowledge-base.js";
+
+export interface SearchHit {
+  id: string;
+  score: number;
+}
+
+export interface SearchAnswer {
+  /** The language the question seems to be written in. */
+  lang: Lang;
+  /** Best first, at most `limit`; empty when nothing matches well enough. */
+  results: SearchHit[];
+}
+
+interface Doc {
+  id: string;
+  article: string;
+  title?: string;
+  tags?: string;
+  short?: string;
+  more?: string;
+  example?: string;
+}
+
+/** Tuned with `npm run kb -- eval`; see README ("Answers to questions"). */
+export const THRESHOLDS = {
+  /** Share of the question's telling words that the best article must match... */
+  minCoverage: 0.5,
+  /** ...unless it matches at least this many of them (long questions carry many other words). */
+  enoughWords: 3,
+  /** A word found in more than this share of articles tells nothing about the topic. */
+  weakShare: 0.4,
+  /** Results scoring below this share of the best one are not offered as alternatives. */
+  relative: 0.25,
+  /** Weight of results from languages other than the detected one. */
+  otherLanguage: 0.85,
+};
+
+const FIELDS = ["title", "tags", "short", "more", "example"] as const;
+const BOOST = { example: 3, title: 2, tags: 2, short: 1, more: 0.5 };
+
+/**
+ * A question word counts toward coverage when the article has it, or a word it
+ * begins, or (for words of 6+ letters) a near spelling. Short fuzzy matches
+ * ("precio" ~ "crecimiento") only help ranking.
+ */
+function countsAsMatch(term: string, docTerms: string[]): boolean {
+  return docTerms.some(
+    (d) => d === term || (term.length >= 4 && d.startsWith(term)) || (term.length >= 6 && editDistanceAtMost1or2(term, d)),
+  );
+}
+
+function editDistanceAtMost1or2(a: string, b: string): boolean {
+  const max = a.length >= 9 ? 2 : 1;
+  if (Math.abs(a.length - b.length) > max) return false;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return (prev[b.length] ?? max + 1) <= max;
+}
+
+export class KnowledgeIndex {
+  private constructor(
+    private readonly indexes: Record<Lang, MiniSearch<Doc>>,
+    private readonly analyzers: Record<Lang, Analyzer>,
+    private readonly vocabulary: Record<Lang, Set<string>>,
+    private readonly weak: Record<Lang, Set<string>>,
+  ) {}
+
+  static build(kb: KnowledgeBase): KnowledgeIndex {
+    const indexes = {} as Record<Lang, MiniSearch<Doc>>;
+    const analyzers = {} as Record<Lang, Analyzer>;
+    const vocabulary = {} as Record<Lang, Set<string>>;
+    const weak = {} as Record<Lang, Set<string>>;
+    for (const lang of LANGUAGES) {
+      const analyzer = createAnalyzer(kb.lang[lang]);
+      analyzers[lang] = analyzer;
+      const index = new MiniSearch<Doc>({
+        fields: [...FIELDS],
+        storeFields: ["article"],
+        tokenize: (text) => analyzer.terms(text),
+        processTerm: (term) => term,
+        searchOptions: {
+          boost: BOOST,
+          prefix: (term) => term.length >= 4,
+          fuzzy: (term) => (term.length >= 5 ? 0.2 : false),
+          maxFuzzy: 2,
+          combineWith: "OR",
+        },
+      });
+      const docs: Doc[] = [];
+      const words = new Set<string>([...kb.lang[lang].stopwords, ...Object.keys(kb.lang[lang].synonyms)].flatMap((w) => analyzer.words(w)));
+      for (const phrase of Object.keys(kb.lang[lang].phrases)) for (const w of analyzer.words(phrase)) words.add(w);
+      for (const [id, article] of kb.articles) {
+        const text = article.text[lang];
+        docs.push({
+          id: `${id}#article`,
+          article: id,
+          title: text.title,
+          tags: article.meta.tags.join(" "),
+          short: text.short,
+          more: text.more ?? "",
+        });
+        text.examples.forEach((example, i) => docs.push({ id: `${id}#q${i}`, article: id, example }));
+        for (const part of [text.title, text.short, text.more ?? "", ...text.examples]) for (const w of analyzer.words(part)) words.add(w);
+      }
+      index.addAll(docs);
+      indexes[lang] = index;
+      vocabulary[lang] = words;
+      // Terms used by many articles ("mexico", "trabajo") cannot tell articles apart.
+      const articlesWith = new Map<string, Set<string>>();
+      for (const doc of docs) {
+        for (const field of FIELDS) {
+          for (const term of analyzer.terms(doc[field] ?? "")) {
+            const set = articlesWith.get(term) ?? new Set<string>();
+            set.add(doc.article);
+            articlesWith.set(term, set);
+          }
+        }
+      }
+      weak[lang] = new Set([...articlesWith].filter(([, set]) => set.size > kb.articles.size * THRESHOLDS.weakShare).map(([term]) => term));
+    }
+    return new KnowledgeIndex(indexes, analyzers, vocabulary, weak);
+  }
+
+  /** The language most of the question's words belong to; `fallback` when it is a tie. */
+  detectLanguage(question: string, fallback: Lang): Lang {
+    const words = this.analyzers[fallback].words(question);
+    let best = fallback;
+    let bestHits = -1;
+    for (const lang of [fallback, ...LANGUAGES.filter((l) => l !== fallback)]) {
+      const hits = words.filter((w) => this.vocabulary[lang].has(w)).length;
+      if (hits > bestHits) {
+        best = lang;
+        bestHits = hits;
+      }
+    }
+    return best;
+  }
+
+  /** Every article the question touches, best first, with the share of its terms matched: before any threshold. */
+  candidates(question: string, preferred?: Lang): { lang: Lang; ranked: (SearchHit & { coverage: number; matched: number })[] } {
+    const lang = this.detectLanguage(question, preferred ?? "es");
+    const best = new Map<string, { score: number; coverage: number; matched: number }>();
+    for (const l of LANGUAGES) {
+      // Telling words: not used by most articles (unknown words count: they are what the question is about).
+      const telling = this.analyzers[l].groups(question).filter((g) => !g.every((t) => this.weak[l].has(t)));
+      if (telling.length === 0) continue;
+      const weight = l === lang ? 1 : THRESHOLDS.otherLanguage;
+      for (const r of this.indexes[l].search(question)) {
+        const article = r.article as string;
+        const matched = telling.filter((g) => g.some((t) => countsAsMatch(t, r.terms))).length;
+        const score = r.score * weight;
+        const seen = best.get(article);
+        if (!seen || score > seen.score) {
+          best.set(article, {
+            score,
+            coverage: Math.max(matched / telling.length, seen?.coverage ?? 0),
+            matched: Math.max(matched, seen?.matched ?? 0),
+          });
+        }
+      }
+    }
+    const ranked = [...best.entries()].map(([id, v]) => ({ id, ...v })).sort((a, b) => b.score - a.score);
+    return { lang, ranked };
+  }
+
+  search(question: string, options: { lang?: Lang; limit?: number } = {}): SearchAnswer {
+    const { lang, ranked } = this.candidates(question, options.lang);
+    const top = ranked[0];
+    const confident = top && top.matched > 0 && (top.coverage >= THRESHOLDS.minCoverage || top.matched >= THRESHOLDS.enoughWords);
+    if (!top || !confident) return { lang, results: [] };
+    const results = ranked
+      .filter((r) => r.score >= top.score * THRESHOLDS.relative)
+      .slice(0, options.limit ?? 5)
+      .map((r) => ({ id: r.id, score: Math.round(r.score * 100) / 100 }));
+    return { lang, results };
+  }
+}
