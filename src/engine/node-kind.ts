@@ -31,6 +31,15 @@ export type Command = "menu" | "back" | "language" | "restart" | "skip";
 export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart"];
 export type CommandWords = ReadonlyMap<string, Command>;
 
+/** Search over the knowledge base: pure and read-only, built once at start-up. */
+export interface KnowledgeService {
+  search(question: string, lang: Lang): { lang: Lang; results: { id: string; score: number }[] };
+  /** Article metadata the cards show: status and date. Texts come through `translate` (namespace "knowledge"). */
+  article(
+    id: string,
+  ): { id: string; status: "current" | "check-current" | "historical"; date: string; sources: string[]; hasMore: boolean } | undefined;
+}
+
 /** Everything a step may read besides the session: all pure data. */
 export interface StepEnv {
   flows: FlowSet;
@@ -47,6 +56,12 @@ export interface StepEnv {
   menuFlow: string;
   /** Flow the "language" command runs before returning to where the person was. */
   languageFlow: string;
+  knowledge?: KnowledgeService;
+  /**
+   * Where free text goes when the bot is not waiting for a specific answer (at a
+   * menu, or after a conversation ended): the node is entered with the text saved in `var`.
+   */
+  freeText?: { flow: string; node: string; var: string };
 }
 
 export interface ButtonSpec {
@@ -62,7 +77,9 @@ export type Next =
   | { call: string; returnTo: string }
   | { end: true }
   | { invalid: string; params?: Record<string, unknown> }
-  | { expired: true };
+  | { expired: true }
+  /** A global command chosen at the node (a typed number that stands for the "Menu" button, say). */
+  | { command: Command };
 
 export interface NodeContext {
   readonly env: StepEnv;

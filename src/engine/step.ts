@@ -86,6 +86,7 @@ class Turn {
       if (GLOBAL_COMMANDS.includes(command)) return this.command(command);
     }
     const at = this.session.at;
+    if (!at && input.type === "text" && this.freeText(input.text, null)) return;
     if (!at) return this.startFlow(this.env.homeFlow);
     if (input.type === "start") return this.notice("common:welcome_back");
     if (input.type === "unsupported") return this.notice("common:input.unsupported");
@@ -101,8 +102,11 @@ class Turn {
       return this.notice("common:expired");
     }
     const next = resume(this.context(flow), node, input);
+    if ("invalid" in next && next.invalid === "choice" && input.type === "text" && this.freeText(input.text, at)) return;
     if ("invalid" in next) return this.invalid(next.invalid, next.params, found);
     if ("expired" in next) return this.notice("common:expired");
+    if ("command" in next) return this.command(next.command);
+    if ("wait" in next) return; // the node answered and keeps waiting where it is
     this.remember(at);
     this.session.tries = 0;
     this.walk(flow, next);
@@ -113,6 +117,24 @@ class Turn {
     this.session.tries = 0;
     const flow = this.flow(flowId);
     this.walk(flow, { goto: flow.start });
+  }
+
+  /**
+   * Sends text typed where no specific answer is expected to the free-text node
+   * (the knowledge search), coming back to `returnTo` when that flow ends.
+   * Only once the person has a language, and only for text with letters in it.
+   */
+  private freeText(text: string, returnTo: Position | null): boolean {
+    const target = this.env.freeText;
+    if (!target || !this.session.lang || (text.match(/\p{L}/gu) ?? []).length < 2) return false;
+    const flow = this.env.flows.get(target.flow);
+    if (!flow?.nodes.has(target.node)) return false;
+    if (returnTo) this.remember(returnTo);
+    this.session.stack = returnTo ? [...this.session.stack, returnTo].slice(-MAX_STACK) : [];
+    this.session.tries = 0;
+    this.session.vars[target.var] = text.trim();
+    this.walk(flow, { goto: target.node });
+    return true;
   }
 
   private command(command: Command): void {

@@ -3,9 +3,10 @@
 // details, and over each example question as its own small document (people
 // ask the way the examples are written). A question is searched in every
 // language, favouring the detected one, and the best score per article wins.
-// "No match" is decided by a threshold on the share of the question's words
-// that the article matched and on the score (calibrated on test/kb/questions.jsonl
-// with `npm run kb -- eval`).
+// "No match" is decided by thresholds on the score and on the share of the
+// question's telling words the article matched, calibrated on
+// test/kb/questions.jsonl with `npm run kb -- eval`. Scores depend on the
+// articles' texts: after changing many articles, run the eval again.
 import MiniSearch from "minisearch";
 import { LANGUAGES, type Lang } from "../engine/types.js";
 import { type Analyzer, createAnalyzer } from "./analyzer.js";
@@ -35,10 +36,12 @@ interface Doc {
 
 /** Tuned with `npm run kb -- eval`; see README ("Answers to questions"). */
 export const THRESHOLDS = {
-  /** Share of the question's telling words that the best article must match... */
-  minCoverage: 0.5,
-  /** ...unless it matches at least this many of them (long questions carry many other words). */
-  enoughWords: 3,
+  /** A best score this high is a match on its own (long questions that hit several example words)... */
+  strongScore: 100,
+  /** ...otherwise the best article must match this share of the question's telling words... */
+  minCoverage: 0.6,
+  /** ...and score at least this much. */
+  minScore: 30,
   /** A word found in more than this share of articles tells nothing about the topic. */
   weakShare: 0.4,
   /** Results scoring below this share of the best one are not offered as alternatives. */
@@ -183,7 +186,10 @@ export class KnowledgeIndex {
   search(question: string, options: { lang?: Lang; limit?: number } = {}): SearchAnswer {
     const { lang, ranked } = this.candidates(question, options.lang);
     const top = ranked[0];
-    const confident = top && top.matched > 0 && (top.coverage >= THRESHOLDS.minCoverage || top.matched >= THRESHOLDS.enoughWords);
+    const confident =
+      top &&
+      top.matched > 0 &&
+      (top.score >= THRESHOLDS.strongScore || (top.coverage >= THRESHOLDS.minCoverage && top.score >= THRESHOLDS.minScore));
     if (!top || !confident) return { lang, results: [] };
     const results = ranked
       .filter((r) => r.score >= top.score * THRESHOLDS.relative)

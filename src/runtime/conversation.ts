@@ -9,6 +9,7 @@ import { type Logger, personRef } from "../log/logger.js";
 import { KeyedMutex } from "../sessions/keyed-mutex.js";
 import { decodeSession, encodeSession, salvageLang } from "../sessions/session-codec.js";
 import { type SessionStore, sessionKey } from "../sessions/session-store.js";
+import { type EventHandler, performEvents } from "./events.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -19,6 +20,8 @@ export interface ConversationDeps {
   log: Logger;
   /** How often to retry a turn whose write lost a race. */
   maxAttempts?: number;
+  /** Performed for each event a turn emits, once its session is saved. */
+  events?: EventHandler[];
 }
 
 export class Conversation {
@@ -65,6 +68,7 @@ export class Conversation {
       const result = step(env, session, input, hint);
       if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs)) {
         log.debug("turn", { person: ref, input: input.type, outputs: result.outputs.length, attempt });
+        await performEvents(result.outputs, this.deps.events ?? [], log);
         return [...notices, ...result.outputs];
       }
       if (attempt >= attempts) throw new Error(`session ${ref}: still changing after ${attempts} attempts`);

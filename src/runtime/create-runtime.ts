@@ -2,13 +2,18 @@
 // caller owns the result and must close() it.
 import { join } from "node:path";
 import type { Config } from "../config/config.js";
-import type { StepEnv } from "../engine/node-kind.js";
+import type { KnowledgeService, StepEnv } from "../engine/node-kind.js";
 import { ENTRY_FLOWS, type LoadedFlows, loadFlowsOrThrow } from "../flows/load.js";
+import { type GapsStore, MemoryGapsStore, RedisGapsStore } from "../knowledge/gaps.js";
+import { formatKbProblem, loadKnowledge } from "../knowledge/knowledge-base.js";
+import { KnowledgeIndex } from "../knowledge/search.js";
+import { knowledgeService } from "../knowledge/service.js";
 import type { Logger } from "../log/logger.js";
 import { MemorySessionStore } from "../sessions/memory-session-store.js";
 import { connectRedis, RedisSessionStore } from "../sessions/redis-session-store.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import { Conversation } from "./conversation.js";
+import { knowledgeEvents } from "./events.js";
 
 export const PROJECT_ROOT = join(import.meta.dirname, "..", "..");
 
@@ -26,12 +31,17 @@ export interface RuntimeOptions {
 export interface Runtime {
   conversation: Conversation;
   store: SessionStore;
+  gaps: GapsStore;
   loaded: LoadedFlows;
   close(): Promise<void>;
 }
 
-export function buildEnv(loaded: LoadedFlows, config: Config, now: () => Date): StepEnv {
+/** Free text typed at a menu goes to the knowledge answer of the "ask" flow. */
+export const FREE_TEXT = { flow: "ask", node: "answer", var: "question" };
+
+export function buildEnv(loaded: LoadedFlows, config: Config, now: () => Date, knowledge?: KnowledgeService): StepEnv {
   return {
+    ...(knowledge ? { knowledge, freeText: FREE_TEXT } : {}),
     flows: loaded.flows,
     translate: loaded.translate,
     commands: loaded.commands,
@@ -44,15 +54,26 @@ export function buildEnv(loaded: LoadedFlows, config: Config, now: () => Date): 
   };
 }
 
+/** Loads the knowledge base and builds its search index (once, at start-up). */
+export function loadKnowledgeService(localesDir = join(PROJECT_ROOT, "locales")): KnowledgeService {
+  const { kb, problems } = loadKnowledge({ knowledgeDir: join(PROJECT_ROOT, "knowledge"), localesDir });
+  if (!kb) throw new Error(`Knowledge base problems:\n${problems.map(formatKbProblem).join("\n")}`);
+  return knowledgeService(kb, KnowledgeIndex.build(kb));
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, log } = options;
-  const loaded = loadFlowsOrThrow(options.flowsDir ?? join(PROJECT_ROOT, "flows"), options.localesDir ?? join(PROJECT_ROOT, "locales"));
+  const localesDir = options.localesDir ?? join(PROJECT_ROOT, "locales");
+  const loaded = loadFlowsOrThrow(options.flowsDir ?? join(PROJECT_ROOT, "flows"), localesDir);
+  const knowledge = loadKnowledgeService(localesDir);
   let store = options.store;
+  let gaps: GapsStore = new MemoryGapsStore();
   let closeStore = async () => {};
   if (!store) {
     if (config.redisUrl) {
       const client = await connectRedis(config.redisUrl);
       store = new RedisSessionStore(client, config.redisPrefix);
+      gaps = new RedisGapsStore(client, config.redisPrefix);
       closeStore = async () => {
         await client.close();
       };
@@ -62,7 +83,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       log.info("sessions.memory");
     }
   }
-  const env = buildEnv(loaded, config, options.now ?? (() => new Date()));
-  const conversation = new Conversation({ env, store, ttlMs: config.sessionTtlDays * 86_400_000, log });
-  return { conversation, store, loaded, close: closeStore };
+  const env = buildEnv(loaded, config, options.now ?? (() => new Date()), knowledge);
+  const conversation = new Conversation({ env, store, ttlMs: config.sessionTtlDays * 86_400_000, log, events: [knowledgeEvents(gaps)] });
+  return { conversation, store, gaps, loaded, close: closeStore };
 }

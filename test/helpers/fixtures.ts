@@ -8,7 +8,7 @@ import type { StepEnv } from "../../src/engine/node-kind.js";
 import { loadFlows } from "../../src/flows/load.js";
 import { createLogger } from "../../src/log/logger.js";
 import { Conversation } from "../../src/runtime/conversation.js";
-import { buildEnv, PROJECT_ROOT } from "../../src/runtime/create-runtime.js";
+import { buildEnv, loadKnowledgeService, PROJECT_ROOT } from "../../src/runtime/create-runtime.js";
 import { MemorySessionStore } from "../../src/sessions/memory-session-store.js";
 import type { SessionStore } from "../../src/sessions/session-store.js";
 
@@ -34,12 +34,14 @@ export function flowWorkspace(options: { withDemo?: boolean; extraFlows?: Record
   return { dir, flows, locales, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+const knowledge = loadKnowledgeService();
+
 export function demoEnv(now: () => Date = () => FIXED_NOW): StepEnv {
   const ws = flowWorkspace();
   try {
     const { loaded, problems } = loadFlows(ws.flows, ws.locales);
     if (!loaded) throw new Error(problems.map((p) => `${p.file} ${p.node ?? ""} ${p.field ?? ""}: ${p.message}`).join("\n"));
-    return buildEnv(loaded, parseConfig({}), now);
+    return buildEnv(loaded, parseConfig({}), now, knowledge);
   } finally {
     ws.cleanup();
   }

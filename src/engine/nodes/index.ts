@@ -1,6 +1,7 @@
 // Engine: the registry of node kinds. A new kind is a module here plus one line
 // in this list; the loader's schema and the checks are built from it.
 import type { BaseNode, NodeKind } from "../node-kind.js";
+import { answerKind } from "./answer.js";
 import { branchKind } from "./branch.js";
 import { choiceKind } from "./choice.js";
 import { endKind } from "./end.js";
@@ -17,6 +18,7 @@ export const NODE_KINDS: readonly NodeKind<never>[] = [
   setKind,
   flowCallKind,
   endKind,
+  answerKind,
 ] as unknown as NodeKind<never>[];
 
 const byKind = new Map<string, NodeKind<BaseNode>>(NODE_KINDS.map((k) => [k.kind, k as unknown as NodeKind<BaseNode>]));

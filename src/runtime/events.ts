@@ -1,0 +1,32 @@
+// Runtime: performs the events a turn emitted, after its session was saved.
+// A failing event is logged and does not undo the turn.
+import type { Output, Vars } from "../engine/types.js";
+import type { GapsStore } from "../knowledge/gaps.js";
+import type { Logger } from "../log/logger.js";
+
+export type EventHandler = (name: string, data: Vars) => Promise<void>;
+
+export function knowledgeEvents(gaps: GapsStore): EventHandler {
+  return async (name, data) => {
+    const lang = typeof data.lang === "string" ? data.lang : "es";
+    const question = typeof data.question === "string" ? data.question : "";
+    if (name === "kb.nomatch") await gaps.record("nomatch", lang, question);
+    if (name === "kb.feedback" && typeof data.article === "string") {
+      await gaps.vote(data.article, data.helpful === true);
+      if (data.helpful !== true) await gaps.record("unhelpful", lang, `${data.article} | ${question}`);
+    }
+  };
+}
+
+export async function performEvents(outputs: Output[], handlers: EventHandler[], log: Logger): Promise<void> {
+  for (const o of outputs) {
+    if (o.type !== "event") continue;
+    for (const handle of handlers) {
+      try {
+        await handle(o.name, o.data);
+      } catch (error) {
+        log.error("event.failed", { event: o.name, error: (error as Error).message });
+      }
+    }
+  }
+}
