@@ -41,7 +41,7 @@ const cases: [string, string, string[]][] = [
   [
     "unknown kind",
     `${head}  - { id: ask, kind: dance }\n`,
-    [`${F} flow[broken] node[ask] kind: must be one of message, choice, question, branch, set, flow, end`],
+    [`${F} flow[broken] node[ask] kind: must be one of message, choice, question, branch, set, flow, end, answer`],
   ],
   [
     "missing start",

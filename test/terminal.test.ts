@@ -85,20 +85,31 @@ describe("terminal chat, --json", () => {
       '{"button": ""}',
       "[1,2]",
       "null",
+      "<script>alert(1)</script>",
     ];
-    const run = await chat(["--json", "--lang", "es"], ["hola", ...hostile]);
+    const lines = ["hola", ...hostile];
+    const run = await chat(["--json", "--lang", "es"], lines);
     expect(run.code).toBe(0);
     expect(run.stderr).not.toMatch(/error|exception/i);
-    // First contact: greeting, privacy notice, menu. Then each hostile line: a reply and the menu again.
-    const replies = run.messages.slice(3);
-    expect(replies).toHaveLength(hostile.length * 2);
-    for (let i = 0; i < hostile.length; i++) {
-      expect(replies[2 * i]?.text.length).toBeGreaterThan(10);
-      expect(replies[2 * i + 1]?.text).toBe(MENU.es);
+    const texts = run.messages.map((m) => m.text);
+    expect(texts.length).toBeGreaterThanOrEqual(lines.length);
+    // The replies we expect, in this order, each followed by the step the person is on.
+    const expected = [
+      "No recibí ningún texto. Escribe tu respuesta, por favor.",
+      "No recibí ningún texto. Escribe tu respuesta, por favor.",
+      "Tu mensaje es muy largo. Por favor escribe menos de 4000 letras.",
+      "Solo puedo leer mensajes de texto. Escribe tu respuesta, por favor.",
+      "Solo puedo leer mensajes de texto. Escribe tu respuesta, por favor.",
+      "Solo puedo leer mensajes de texto. Escribe tu respuesta, por favor.",
+    ];
+    let from = 0;
+    for (const reply of expected) {
+      const at = texts.indexOf(reply, from);
+      expect(at, reply).toBeGreaterThanOrEqual(from);
+      from = at + 1;
     }
-    expect(replies[0]?.text).toBe("No recibí ningún texto. Escribe tu respuesta, por favor.");
-    expect(replies[4]?.text).toBe("Tu mensaje es muy largo. Por favor escribe menos de 4000 letras.");
-    expect(replies[10]?.text).toBe("Solo puedo leer mensajes de texto. Escribe tu respuesta, por favor.");
+    // "<script>..." has letters: it is a question, answered honestly with "no match".
+    expect(texts[texts.length - 1]).toMatch(/^No tengo una respuesta para eso/);
   });
 
   it("rejects an unknown --lang with a clear message", async () => {

@@ -36,7 +36,7 @@ export function scrubQuestion(text: string): string {
       .toLowerCase(),
   )
     .replace(NAME_INTRO, (_m, intro: string) => `${intro} [nombre]`)
-    .replace(/\d[\d\s.,-]*/g, "# ")
+    .replace(/\+?\d[\d\s.,+-]*/g, "# ")
     .replace(/\s+/g, " ")
     .trim()
     .slice(0, 120);
