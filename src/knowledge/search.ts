@@ -119,7 +119,7 @@ export class KnowledgeIndex {
           short: text.short,
           more: text.more ?? "",
         });
-        text.examples.forEach((example, i) => docs.push({ id: `${id}#q${i}`, article: id, example }));
+        for (const [i, example] of text.examples.entries()) docs.push({ id: `${id}#q${i}`, article: id, example });
         for (const part of [text.title, text.short, text.more ?? "", ...text.examples]) for (const w of analyzer.words(part)) words.add(w);
       }
       index.addAll(docs);
