@@ -41,10 +41,18 @@ function foldForSearch(text: string): string {
 
 export function createAnalyzer(data: LangData): Analyzer {
   const stop = new Set(data.stopwords.map(fold));
-  const phrases = Object.entries(data.phrases)
-    .map(([from, to]) => [foldForSearch(from), foldForSearch(to)] as const)
-    .sort((a, b) => b[0].length - a[0].length);
-  const synonyms = new Map(Object.entries(data.synonyms).map(([from, to]) => [fold(from), foldForSearch(to).split(" ")]));
+  // Phrases by their first word, longest first, so one pass over the words finds them.
+  const phrases = new Map<string, { words: string[]; to: string[] }[]>();
+  for (const [from, to] of Object.entries(data.phrases)) {
+    const words = foldForSearch(from).split(" ").filter(Boolean);
+    const first = words[0];
+    if (!first) continue;
+    const list = phrases.get(first) ?? [];
+    list.push({ words, to: foldForSearch(to).split(" ").filter(Boolean) });
+    list.sort((a, b) => b.words.length - a.words.length);
+    phrases.set(first, list);
+  }
+  const synonyms = new Map(Object.entries(data.synonyms).map(([from, to]) => [fold(from), foldForSearch(to).split(" ").filter(Boolean)]));
   const stem = STEMMERS[data.stemmer];
   const stemCache = new Map<string, string>();
 
@@ -59,20 +67,30 @@ export function createAnalyzer(data: LangData): Analyzer {
     return stemmed;
   };
 
+  const termsOf = (parts: string[]) => {
+    const group: string[] = [];
+    for (const part of parts) {
+      for (const w of synonyms.get(part) ?? [part]) {
+        if (!stop.has(w) && w.length >= 2) group.push(stemOf(w));
+      }
+    }
+    return group;
+  };
+
   function groups(text: string): string[][] {
-    let s = ` ${foldForSearch(text)} `;
-    // A phrase becomes one group: its replacement words are joined with "_" until split below.
-    for (const [from, to] of phrases) if (s.includes(` ${from} `)) s = s.split(` ${from} `).join(` ${to.replace(/ /g, "_")} `);
+    const tokens = words(text);
     const out: string[][] = [];
-    for (const token of s.split(" ")) {
-      // Bare numbers (amounts, ages, dates) say nothing about the topic.
-      if (!token || /^\d+$/.test(token)) continue;
-      const group: string[] = [];
-      for (const part of token.split("_")) {
-        for (const w of synonyms.get(part) ?? [part]) {
-          if (stop.has(w) || w.length < 2) continue;
-          group.push(stemOf(w));
-        }
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i] as string;
+      const phrase = phrases.get(token)?.find((p) => p.words.every((w, k) => tokens[i + k] === w));
+      let group: string[];
+      if (phrase) {
+        group = termsOf(phrase.to);
+        i += phrase.words.length - 1;
+      } else if (/^\d+$/.test(token)) {
+        continue; // bare numbers (amounts, ages, dates) say nothing about the topic
+      } else {
+        group = termsOf([token]);
       }
       if (group.length > 0) out.push(group);
     }

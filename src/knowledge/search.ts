@@ -53,6 +53,17 @@ export const THRESHOLDS = {
 const FIELDS = ["title", "tags", "short", "more", "example"] as const;
 const BOOST = { example: 3, title: 2, tags: 2, short: 1, more: 0.5 };
 
+type Candidate = SearchHit & { coverage: number; matched: number };
+
+function rank(best: Map<string, { score: number; coverage: number; matched: number }>): Candidate[] {
+  return [...best.entries()].map(([id, v]) => ({ id, ...v })).sort((a, b) => b.score - a.score);
+}
+
+function isConfident(top: Candidate | undefined): boolean {
+  if (!top || top.matched === 0) return false;
+  return top.score >= THRESHOLDS.strongScore || (top.coverage >= THRESHOLDS.minCoverage && top.score >= THRESHOLDS.minScore);
+}
+
 /**
  * A question word counts toward coverage when the article has it, or a word it
  * begins, or (for words of 6+ letters) a near spelling. Short fuzzy matches
@@ -93,10 +104,20 @@ export class KnowledgeIndex {
     for (const lang of LANGUAGES) {
       const analyzer = createAnalyzer(kb.lang[lang]);
       analyzers[lang] = analyzer;
+      // Each text is analysed once while building, for the index and for the weak-term count.
+      const analysed = new Map<string, string[]>();
+      const termsOf = (text: string) => {
+        let terms = analysed.get(text);
+        if (!terms) {
+          terms = analyzer.terms(text);
+          analysed.set(text, terms);
+        }
+        return terms;
+      };
       const index = new MiniSearch<Doc>({
         fields: [...FIELDS],
         storeFields: ["article"],
-        tokenize: (text) => analyzer.terms(text),
+        tokenize: (text) => analysed.get(text) ?? analyzer.terms(text),
         processTerm: (term) => term,
         searchOptions: {
           boost: BOOST,
@@ -122,6 +143,7 @@ export class KnowledgeIndex {
         for (const [i, example] of text.examples.entries()) docs.push({ id: `${id}#q${i}`, article: id, example });
         for (const part of [text.title, text.short, text.more ?? "", ...text.examples]) for (const w of analyzer.words(part)) words.add(w);
       }
+      for (const doc of docs) for (const field of FIELDS) termsOf(doc[field] ?? "");
       index.addAll(docs);
       indexes[lang] = index;
       vocabulary[lang] = words;
@@ -129,7 +151,7 @@ export class KnowledgeIndex {
       const articlesWith = new Map<string, Set<string>>();
       for (const doc of docs) {
         for (const field of FIELDS) {
-          for (const term of analyzer.terms(doc[field] ?? "")) {
+          for (const term of termsOf(doc[field] ?? "")) {
             const set = articlesWith.get(term) ?? new Set<string>();
             set.add(doc.article);
             articlesWith.set(term, set);
@@ -157,16 +179,22 @@ export class KnowledgeIndex {
   }
 
   /** Every article the question touches, best first, with the share of its terms matched: before any threshold. */
-  candidates(question: string, preferred?: Lang): { lang: Lang; ranked: (SearchHit & { coverage: number; matched: number })[] } {
+  candidates(question: string, preferred?: Lang): { lang: Lang; ranked: Candidate[] } {
     const lang = this.detectLanguage(question, preferred ?? "es");
     const best = new Map<string, { score: number; coverage: number; matched: number }>();
-    for (const l of LANGUAGES) {
+    // The detected language first; the others only when it finds nothing sure (mixed-language questions).
+    for (const l of [lang, ...LANGUAGES.filter((x) => x !== lang)]) {
+      if (l !== lang && isConfident(rank(best)[0])) break;
       // Telling words: not used by most articles (unknown words count: they are what the question is about).
       const telling = this.analyzers[l].groups(question).filter((g) => !g.every((t) => this.weak[l].has(t)));
       if (telling.length === 0) continue;
       const weight = l === lang ? 1 : THRESHOLDS.otherLanguage;
+      const seenHere = new Set<string>();
       for (const r of this.indexes[l].search(question)) {
         const article = r.article as string;
+        // Results come best first: an article's later documents cannot raise its score.
+        if (seenHere.has(article)) continue;
+        seenHere.add(article);
         const matched = telling.filter((g) => g.some((t) => countsAsMatch(t, r.terms))).length;
         const score = r.score * weight;
         const seen = best.get(article);
@@ -179,8 +207,7 @@ export class KnowledgeIndex {
         }
       }
     }
-    const ranked = [...best.entries()].map(([id, v]) => ({ id, ...v })).sort((a, b) => b.score - a.score);
-    return { lang, ranked };
+    return { lang, ranked: rank(best) };
   }
 
   search(question: string, options: { lang?: Lang; limit?: number } = {}): SearchAnswer {
