@@ -52,5 +52,7 @@ console.log(`knowledge base: ${docs} articles x ${LANGUAGES.length} languages, $
 console.log(`load (files + validation): ${ms(loadMs)}`);
 console.log(`index build, first in process (start-up): ${ms(firstBuildMs)}`);
 console.log(`index build, median of 20 / max: ${ms(percentile(builds, 50))} / ${ms(builds[builds.length - 1] ?? 0)}`);
-console.log(`search over ${times.length} questions (${questions.length} x ${rounds}): p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}, p99 ${ms(percentile(times, 99))}, max ${ms(times[times.length - 1] ?? 0)}`);
+console.log(
+  `search over ${times.length} questions (${questions.length} x ${rounds}): p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))}, p99 ${ms(percentile(times, 99))}, max ${ms(times[times.length - 1] ?? 0)}`,
+);
 console.log(`memory: heap used ${(process.memoryUsage().heapUsed / 1048576).toFixed(1)} MiB`);

@@ -239,6 +239,15 @@ describe("what curators see", () => {
       expect(await gaps.top("nomatch", "es", 5)).toEqual([{ text: "receta de tamales #", count: 2 }]);
       expect(await gaps.top("unhelpful", "es", 5)).toEqual([{ text: "recruitment-fees | el enganchador me cobra", count: 1 }]);
       expect(await gaps.votes()).toEqual({ "recruitment-fees": { yes: 1, no: 1 } });
+      if (name === "redis") {
+        const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/kb.ts", "gaps", "--limit", "5"], {
+          cwd: PROJECT_ROOT,
+          env: { ...process.env, REDIS_URL: process.env.REDIS_URL || "redis://127.0.0.1:6379", REDIS_PREFIX: prefix },
+        });
+        expect(stdout).toContain("Questions with no answer [es]\n     2  receta de tamales #\n");
+        expect(stdout).toContain("     1  recruitment-fees | el enganchador me cobra\n");
+        expect(stdout).toContain("  recruitment-fees: 1 / 1\n");
+      }
     });
   }
 });

@@ -3,15 +3,19 @@
 //   search [--json] [--lang xx] "question" the best articles for a question
 //   search --json --batch                  JSON lines {"q", "lang"?} on stdin -> one answer per line
 //   eval [--verbose]                       accuracy on test/kb/questions.jsonl
+//   gaps [--limit N]                       most frequent unanswered questions and "not helpful" votes (needs REDIS_URL)
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { parseConfig } from "../config/config.js";
 import { LANGUAGES } from "../engine/types.js";
+import { RedisGapsStore } from "../knowledge/gaps.js";
 import { formatKbProblem, loadKnowledge } from "../knowledge/knowledge-base.js";
 import { KnowledgeIndex } from "../knowledge/search.js";
 import { PROJECT_ROOT } from "../runtime/create-runtime.js";
+import { connectRedis } from "../sessions/redis-session-store.js";
 
 const paths = {
   knowledgeDir: join(PROJECT_ROOT, "knowledge"),
@@ -21,7 +25,13 @@ const paths = {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { json: { type: "boolean" }, lang: { type: "string" }, batch: { type: "boolean" }, verbose: { type: "boolean" } },
+  options: {
+    json: { type: "boolean" },
+    lang: { type: "string" },
+    batch: { type: "boolean" },
+    verbose: { type: "boolean" },
+    limit: { type: "string" },
+  },
 });
 const command = positionals[0];
 const lang = z.enum(LANGUAGES).optional().safeParse(values.lang);
@@ -119,8 +129,50 @@ async function main(): Promise<number> {
       );
       return 0;
     }
+    case "gaps": {
+      const config = parseConfig(process.env);
+      const limit = z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(500)
+        .safeParse(values.limit ?? 20);
+      if (!limit.success) {
+        process.stderr.write("--limit must be a whole number from 1 to 500\n");
+        return 2;
+      }
+      if (!config.redisUrl) {
+        process.stderr.write(
+          "Curator records are kept in Redis: set REDIS_URL (the in-memory default keeps them only while the bot runs).\n",
+        );
+        return 2;
+      }
+      const client = await connectRedis(config.redisUrl);
+      try {
+        const gaps = new RedisGapsStore(client, config.redisPrefix);
+        for (const kind of ["nomatch", "unhelpful"] as const) {
+          for (const l of LANGUAGES) {
+            const rows = await gaps.top(kind, l, limit.data);
+            process.stdout.write(
+              `\n${kind === "nomatch" ? "Questions with no answer" : "Answers voted not helpful (article | question)"} [${l}]\n`,
+            );
+            if (rows.length === 0) process.stdout.write("  (none)\n");
+            for (const r of rows) process.stdout.write(`${String(r.count).padStart(6)}  ${r.text}\n`);
+          }
+        }
+        const votes = Object.entries(await gaps.votes()).sort((a, b) => b[1].no - a[1].no);
+        process.stdout.write("\nVotes per article (helpful / not helpful)\n");
+        if (votes.length === 0) process.stdout.write("  (none)\n");
+        for (const [article, v] of votes) process.stdout.write(`  ${article}: ${v.yes} / ${v.no}\n`);
+      } finally {
+        await client.close();
+      }
+      return 0;
+    }
     default:
-      process.stderr.write('Usage: npm run kb -- lint | search [--json] [--lang xx] [--batch] "question" | eval [--verbose]\n');
+      process.stderr.write(
+        'Usage: npm run kb -- lint | search [--json] [--lang xx] [--batch] "question" | eval [--verbose] | gaps [--limit N]\n',
+      );
       return 2;
   }
 }
