@@ -14,9 +14,11 @@ export function stripControl(text: string): string {
 
 /** Lower case, no accents, single spaces: for comparing what people type with labels. */
 export function fold(text: string): string {
-  return stripControl(text)
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
+  let s = stripControl(text);
+  // Decomposing accents is the slow part; most text a search folds is plain ASCII.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a range test, nothing is matched literally
+  if (/[^\u0000-\u007f]/.test(s)) s = s.normalize("NFD").replace(/\p{M}/gu, "");
+  return s
     .toLowerCase()
     .replace(/[¿?¡!.,;:"'`´()[\]]/g, " ")
     .replace(/\s+/g, " ")

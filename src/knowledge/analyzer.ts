@@ -31,6 +31,8 @@ export interface Analyzer {
   terms(text: string): string[];
   /** The same terms grouped by the word (or phrase) of the text they came from. */
   groups(text: string): string[][];
+  /** groups() for text already split by words(). */
+  groupsOf(tokens: string[]): string[][];
   isStopword(word: string): boolean;
 }
 
@@ -77,8 +79,7 @@ export function createAnalyzer(data: LangData): Analyzer {
     return group;
   };
 
-  function groups(text: string): string[][] {
-    const tokens = words(text);
+  function groupsOf(tokens: string[]): string[][] {
     const out: string[][] = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i] as string;
@@ -100,7 +101,8 @@ export function createAnalyzer(data: LangData): Analyzer {
   return {
     words,
     isStopword: (word) => stop.has(word),
-    terms: (text) => groups(text).flat(),
-    groups,
+    terms: (text) => groupsOf(words(text)).flat(),
+    groups: (text) => groupsOf(words(text)),
+    groupsOf,
   };
 }

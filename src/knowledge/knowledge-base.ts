@@ -84,6 +84,9 @@ export function loadKnowledge(paths: KbPaths): { kb?: KnowledgeBase; problems: K
     if (metas.has(parsed.data.id)) problems.push({ file: metaFile, article: name, field: "id", message: "duplicate article id" });
     metas.set(parsed.data.id, parsed.data);
   }
+  if (paths.seedsDir && !existsSync(paths.seedsDir)) {
+    problems.push({ file: paths.seedsDir, message: "the seed documents are not here; set SEEDS_DIR to the folder that holds them" });
+  }
   for (const id of REQUIRED_ARTICLES) {
     if (!metas.has(id) && !problems.some((p) => p.article === id))
       problems.push({ file: metaFile, article: id, message: "required article is missing" });
@@ -103,7 +106,7 @@ export function loadKnowledge(paths: KbPaths): { kb?: KnowledgeBase; problems: K
         message: "facts from officialSources must be flagged verify: true",
       });
     }
-    if (paths.seedsDir) {
+    if (paths.seedsDir && existsSync(paths.seedsDir)) {
       for (const [i, source] of meta.sources.entries()) {
         if (!existsSync(join(paths.seedsDir, source))) {
           problems.push({
