@@ -8,7 +8,18 @@ import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 
 describe("parseConfig", () => {
   it("uses the embedded defaults when nothing is set", () => {
-    expect(parseConfig({})).toEqual({ redisUrl: undefined, redisPrefix: "mab:", sessionTtlDays: 30, defaultLang: "es", logLevel: "info" });
+    expect(parseConfig({})).toEqual({
+      redisUrl: undefined,
+      redisPrefix: "mab:",
+      sessionTtlDays: 30,
+      defaultLang: "es",
+      logLevel: "info",
+      dataKeys: undefined,
+      dataKeyId: undefined,
+      attachmentsDir: "data/attachments",
+      attachmentMaxBytes: 10 * 1024 * 1024,
+      caseRetentionDays: 365,
+    });
   });
 
   it("reads every setting", () => {
@@ -18,8 +29,24 @@ describe("parseConfig", () => {
       SESSION_TTL_DAYS: "7",
       DEFAULT_LANGUAGE: "ht",
       LOG_LEVEL: "warn",
+      DATA_KEYS: "k1:AAAA,k2:BBBB",
+      DATA_KEY_ID: "k2",
+      ATTACHMENTS_DIR: "/var/evidence",
+      ATTACHMENT_MAX_MB: "2",
+      CASE_RETENTION_DAYS: "90",
     });
-    expect(c).toEqual({ redisUrl: "redis://r:6379", redisPrefix: "x:", sessionTtlDays: 7, defaultLang: "ht", logLevel: "warn" });
+    expect(c).toEqual({
+      redisUrl: "redis://r:6379",
+      redisPrefix: "x:",
+      sessionTtlDays: 7,
+      defaultLang: "ht",
+      logLevel: "warn",
+      dataKeys: "k1:AAAA,k2:BBBB",
+      dataKeyId: "k2",
+      attachmentsDir: "/var/evidence",
+      attachmentMaxBytes: 2 * 1024 * 1024,
+      caseRetentionDays: 90,
+    });
   });
 
   it("reports all problems at once", () => {

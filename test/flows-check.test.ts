@@ -41,7 +41,9 @@ const cases: [string, string, string[]][] = [
   [
     "unknown kind",
     `${head}  - { id: ask, kind: dance }\n`,
-    [`${F} flow[broken] node[ask] kind: must be one of message, choice, question, branch, set, flow, end, answer`],
+    [
+      `${F} flow[broken] node[ask] kind: must be one of message, choice, question, branch, set, flow, end, answer, evidence, wage, summary, effect, case-list`,
+    ],
   ],
   [
     "missing start",

@@ -4,12 +4,14 @@
 // the diff before committing it. A new case can be written with only the "in"s.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { z } from "zod";
+import { type AttachmentStore, DEFAULT_MAX_ATTACHMENT_BYTES } from "../src/cases/attachment-store.js";
+import { fileInput } from "../src/channels/files.js";
 import type { Input } from "../src/engine/types.js";
 import { LANGUAGES } from "../src/engine/types.js";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
-import { demoConversation } from "./helpers/fixtures.js";
+import { demoRuntime } from "./helpers/fixtures.js";
 
 const DIR = join(PROJECT_ROOT, "test", "golden");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
@@ -20,6 +22,8 @@ const input = z.union([
   z.strictObject({ button: z.string() }),
   z.strictObject({ start: z.literal(true) }),
   z.strictObject({ unsupported: z.literal(true) }),
+  /** A file from test/fixtures/evidence, sent as a photo, document or voice note. */
+  z.strictObject({ file: z.string().regex(/^[\w.-]+$/) }),
 ]);
 const golden = z.strictObject({
   description: z.string(),
@@ -27,8 +31,10 @@ const golden = z.strictObject({
   turns: z.array(z.strictObject({ in: input, out: z.array(message).optional() })).min(1),
 });
 
-function toInput(i: z.infer<typeof input>): Input {
+async function toInput(i: z.infer<typeof input>, attachments: AttachmentStore): Promise<Input> {
   if (typeof i === "string") return { type: "text", text: i };
+  if ("file" in i)
+    return fileInput(attachments, readFileSync(join(PROJECT_ROOT, "test", "fixtures", "evidence", i.file)), DEFAULT_MAX_ATTACHMENT_BYTES);
   if ("button" in i) return { type: "button", id: i.button };
   if ("start" in i) return { type: "start" };
   return { type: "unsupported" };
@@ -51,9 +57,10 @@ describe("golden conversations", () => {
   it.each(files)("%s", async (file) => {
     const path = join(DIR, file);
     const g = golden.parse(JSON.parse(readFileSync(path, "utf8")));
-    const conversation = demoConversation();
+    const { conversation, attachments, cleanup } = demoRuntime();
+    onTestFinished(cleanup);
     for (const [index, turn] of g.turns.entries()) {
-      const outputs = await conversation.handle("golden", "person", toInput(turn.in), g.langHint);
+      const outputs = await conversation.handle("golden", "person", await toInput(turn.in, attachments), g.langHint);
       const actual = outputs.flatMap((o) => (o.type === "text" ? [{ text: o.text, buttons: o.buttons }] : []));
       if (UPDATE) turn.out = actual;
       else expect(actual, `${file} turn ${index + 1} (${JSON.stringify(turn.in)})`).toEqual(turn.out);

@@ -42,6 +42,9 @@ function chat(args: string[], lines: string[], env: Record<string, string> = {})
   });
 }
 
+/** A fixed test key (never used outside tests). */
+export const TEST_KEYS = `t1:${Buffer.alloc(32, 7).toString("base64")}`;
+
 const MENU = {
   es: "¿En qué te puedo ayudar? Elige una opción:",
   en: "How can I help you? Choose an option:",
@@ -58,7 +61,7 @@ describe("terminal chat, --json", () => {
     expect(run.code).toBe(0);
     const last = run.messages[run.messages.length - 1];
     expect(last?.text).toBe(MENU[lang]);
-    expect(last?.buttons.map((b) => b.id)).toEqual(["programs", "rights", "complaint", "question", "person", "privacy"]);
+    expect(last?.buttons.map((b) => b.id)).toEqual(["programs", "rights", "complaint", "question", "person", "privacy", "my_reports"]);
     expect(
       run.stdout
         .split("\n")
@@ -119,7 +122,7 @@ describe("terminal chat, --json", () => {
   });
 
   it("says clearly when Redis does not answer, instead of hanging", async () => {
-    const run = await chat(["--json"], ["hola"], { REDIS_URL: "redis://127.0.0.1:1" });
+    const run = await chat(["--json"], ["hola"], { REDIS_URL: "redis://127.0.0.1:1", DATA_KEYS: TEST_KEYS });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("Could not start: Redis at redis://127.0.0.1:1 is not answering");
   });
@@ -147,7 +150,7 @@ describe("terminal chat with REDIS_URL", () => {
   });
 
   it("resumes where the first run stopped when the same --user comes back", async () => {
-    const env = { REDIS_URL, REDIS_PREFIX: prefix };
+    const env = { REDIS_URL, REDIS_PREFIX: prefix, DATA_KEYS: TEST_KEYS };
     const first = await chat(["--json", "--user", "ana"], ["hola", "2"], env);
     expect(first.messages[first.messages.length - 1]?.text).toBe(MENU.en);
     const second = await chat(["--json", "--user", "ana"], ["6"], env);

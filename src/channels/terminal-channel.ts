@@ -1,20 +1,33 @@
 // Channels: the terminal chat. Interactive mode prints buttons as numbered
 // options (reply with the number or the label). JSON mode is the stable machine
-// interface: one message per input line (plain text, {"text": "..."} or
-// {"button": "<id>"}), one {"text", "buttons"} object per bot message.
+// interface: one message per input line (plain text, {"text": "..."},
+// {"button": "<id>"} or {"file": "path"}), one {"text", "buttons"} object per
+// bot message.
+import { readFile, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { z } from "zod";
+import type { AttachmentStore } from "../cases/attachment-store.js";
 import type { Input, Lang, Output } from "../engine/types.js";
 import type { Logger } from "../log/logger.js";
 import type { Conversation } from "../runtime/conversation.js";
+import { fileInput } from "./files.js";
 
 export const TERMINAL_CHANNEL = "terminal";
 
-const jsonLine = z.union([z.strictObject({ text: z.string() }), z.strictObject({ button: z.string().min(1).max(256) })]);
+const jsonLine = z.union([
+  z.strictObject({ text: z.string() }),
+  z.strictObject({ button: z.string().min(1).max(256) }),
+  z.strictObject({ file: z.string().min(1).max(4096) }),
+]);
 
-/** Reads one line of the JSON interface. Lines not starting with "{" are plain text. */
-export function parseJsonLine(line: string): Input {
+export type TerminalLine = Input | { type: "file"; path: string };
+
+/**
+ * Reads one line of the JSON interface. Lines not starting with "{" are plain
+ * text; {"file": "path"} sends a file (as a photo, document or voice note).
+ */
+export function parseJsonLine(line: string): TerminalLine {
   if (!line.trimStart().startsWith("{")) return { type: "text", text: line };
   let data: unknown;
   try {
@@ -24,11 +37,26 @@ export function parseJsonLine(line: string): Input {
   }
   const parsed = jsonLine.safeParse(data);
   if (!parsed.success) return { type: "unsupported" };
+  if ("file" in parsed.data) return { type: "file", path: parsed.data.file };
   return "text" in parsed.data ? { type: "text", text: parsed.data.text } : { type: "button", id: parsed.data.button };
+}
+
+/** Reads a file named in the JSON interface, refusing big ones before reading them. */
+async function readFileLine(path: string, attachments: AttachmentStore, maxBytes: number): Promise<Input> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) return { type: "unsupported" };
+    if (info.size > maxBytes) return fileInput(attachments, Buffer.alloc(maxBytes + 1), maxBytes);
+    return fileInput(attachments, await readFile(path), maxBytes);
+  } catch {
+    return { type: "unsupported" };
+  }
 }
 
 export interface TerminalOptions {
   conversation: Conversation;
+  attachments: AttachmentStore;
+  maxAttachmentBytes: number;
   log: Logger;
   input: Readable;
   output: Writable;
@@ -38,7 +66,7 @@ export interface TerminalOptions {
 }
 
 export async function runTerminal(options: TerminalOptions): Promise<void> {
-  const { conversation, log, input, output, json, user, lang } = options;
+  const { conversation, log, input, output, json, user, lang, attachments, maxAttachmentBytes } = options;
   const write = (text: string) => output.write(text);
   const send = (outputs: Output[]) => {
     for (const o of outputs) {
@@ -63,7 +91,8 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   prompt();
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
   for await (const line of lines) {
-    await turn(json ? parseJsonLine(line) : { type: "text", text: line });
+    const parsed: TerminalLine = json ? parseJsonLine(line) : { type: "text", text: line };
+    await turn(parsed.type === "file" ? await readFileLine(parsed.path, attachments, maxAttachmentBytes) : parsed);
     prompt();
   }
   if (!json) write("\n");

@@ -17,6 +17,19 @@ const schema = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   DEFAULT_LANGUAGE: z.enum(LANGUAGES).default(DEFAULT_LANGUAGE),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  DATA_KEYS: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === "" ? undefined : v))
+    .refine(
+      (v) => v === undefined || /^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/.test(v),
+      'must look like "kid:base64key,kid2:base64key"',
+    ),
+  DATA_KEY_ID: z.string().trim().min(1).optional(),
+  ATTACHMENTS_DIR: z.string().trim().min(1).default("data/attachments"),
+  ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 });
 
 export interface Config {
@@ -25,6 +38,12 @@ export interface Config {
   sessionTtlDays: number;
   defaultLang: Lang;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /** "kid:base64key,..." (32-byte keys); unset on the embedded default means a temporary key. */
+  dataKeys: string | undefined;
+  dataKeyId: string | undefined;
+  attachmentsDir: string;
+  attachmentMaxBytes: number;
+  caseRetentionDays: number;
 }
 
 export class ConfigError extends Error {
@@ -46,5 +65,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     sessionTtlDays: c.SESSION_TTL_DAYS,
     defaultLang: c.DEFAULT_LANGUAGE,
     logLevel: c.LOG_LEVEL,
+    dataKeys: c.DATA_KEYS,
+    dataKeyId: c.DATA_KEY_ID,
+    attachmentsDir: c.ATTACHMENTS_DIR,
+    attachmentMaxBytes: Math.round(c.ATTACHMENT_MAX_MB * 1024 * 1024),
+    caseRetentionDays: c.CASE_RETENTION_DAYS,
   };
 }

@@ -2,6 +2,7 @@
 // Each parser is pure and returns a value or the reason it could not read one;
 // the reason names an i18n key under common:invalid.* that explains it kindly.
 import { z } from "zod";
+import { readNumberWords } from "./number-words.js";
 import { fold, stripControl } from "./text.js";
 import type { Value } from "./types.js";
 
@@ -63,6 +64,8 @@ export function parseAnswer(spec: AnswerSpec, raw: string, today: string): Parse
 }
 
 function parseText(text: string, minLength: number, maxLength: number): Parsed {
+  // Markup has no place in a report and could be dangerous where it is shown later.
+  if (/<\s*\/?\s*[a-z!?][^>]*>/i.test(text)) return invalid("markup");
   const chars = [...text].length;
   if (chars > maxLength) return invalid("too_long", { max: maxLength });
   if (chars < minLength) return invalid("too_short", { min: minLength });
@@ -107,7 +110,7 @@ export function readNumber(text: string): number | undefined {
 }
 
 function parseNumber(text: string, spec: { min?: number; max?: number; integer?: boolean }): Parsed {
-  const n = readNumber(text);
+  const n = readNumber(text) ?? readNumberWords(text);
   if (n === undefined) return invalid("number");
   if (spec.integer && !Number.isInteger(n)) return invalid("integer");
   if (spec.min !== undefined && n < spec.min) return invalid("min", { min: spec.min });
@@ -117,20 +120,23 @@ function parseNumber(text: string, spec: { min?: number; max?: number; integer?:
 
 const CURRENCIES: [RegExp, string][] = [
   [/\b(usd|us\$|dolares|dollars?|dolar|dola|dla)\b/, "USD"],
-  [/\b(mxn|pesos?|mx\$|pes)\b/, "MXN"],
+  [/\b(mxn|pesos?|pezo|mx\$|pes)\b/, "MXN"],
   [/\b(quetzales|quetzal|gtq)\b/, "GTQ"],
 ];
 
 function parseMoney(text: string, min: number, max: number): Parsed {
-  const f = fold(text);
+  // Accents off but digit punctuation kept ("1.500,50" must stay readable).
+  const plain = text.toLowerCase().normalize("NFD").replace(/\p{M}/gu, "");
   let currency: string | null = null;
-  for (const [pattern, code] of CURRENCIES) if (pattern.test(f)) currency = code;
-  // Keep digits, separators and a minus sign; drop "$", words and spaces.
-  const digits = text
-    .replace(/[a-zA-Z$€\u00C0-\u024F]+/g, " ")
-    .trim()
-    .replace(/\s+/g, "");
-  const n = digits === "" ? undefined : readNumber(digits);
+  let rest = plain;
+  for (const [pattern, code] of CURRENCIES) {
+    if (pattern.test(plain)) currency = code;
+    rest = rest.replace(new RegExp(pattern.source, "g"), " ");
+  }
+  rest = rest.replace(/[$€]/g, " ").trim();
+  const compact = rest.replace(/\s+/g, "");
+  // "$1,500", "1.500", "-200" as digits; "mil quinientos", "15 mil", "2k" as words.
+  const n = /^-?\d[\d.,]*$/.test(compact) ? readNumber(compact) : readNumberWords(rest);
   if (n === undefined) return invalid("money");
   if (n < 0) return invalid("negative");
   if (n < min) return invalid("min", { min });
@@ -165,6 +171,29 @@ const RELATIVE_DAYS: Record<string, number> = {
   antier: 2,
   "antes de ayer": 2,
 };
+const WEEKDAYS: Record<string, number> = {
+  domingo: 0,
+  lunes: 1,
+  martes: 2,
+  miercoles: 3,
+  jueves: 4,
+  viernes: 5,
+  sabado: 6,
+  sunday: 0,
+  monday: 1,
+  tuesday: 2,
+  wednesday: 3,
+  thursday: 4,
+  friday: 5,
+  saturday: 6,
+  dimanch: 0,
+  lendi: 1,
+  madi: 2,
+  mekredi: 3,
+  jedi: 4,
+  vandredi: 5,
+  samdi: 6,
+};
 const UNIT_DAYS: Record<string, number> = {
   dia: 1,
   dias: 1,
@@ -196,6 +225,14 @@ export function readDate(text: string, today: string): number | undefined {
   if (rel) {
     const unit = UNIT_DAYS[rel[2] ?? ""];
     if (unit !== undefined) return todayMs - Number(rel[1]) * unit * DAY_MS;
+  }
+  // "el lunes pasado", "last monday", "lendi pase": the latest such day before today.
+  const weekday = f.match(/^(?:el |last |on )?([a-z]+)(?: pasado| ki sot pase| pase| last)?$/);
+  const wanted = weekday ? WEEKDAYS[weekday[1] ?? ""] : undefined;
+  if (wanted !== undefined) {
+    const todayDay = new Date(todayMs).getUTCDay();
+    const back = (todayDay - wanted + 7) % 7 || 7;
+    return todayMs - back * DAY_MS;
   }
   const iso = f.match(/^(\d{4})-(\d{1,2})-(\d{1,2})$/);
   if (iso) return validDate(Number(iso[1]), Number(iso[2]), Number(iso[3]));

@@ -4,7 +4,7 @@
 // and register it instead of changing the core.
 import type { z } from "zod";
 import type { Condition } from "./conditions.js";
-import type { Input, Lang, Position, Session, Translate, Value } from "./types.js";
+import type { Input, Lang, MediaRef, Position, Session, Translate, Value } from "./types.js";
 
 /** Fields every node has. */
 export interface BaseNode {
@@ -26,9 +26,9 @@ export interface Flow {
 export type FlowSet = ReadonlyMap<string, Flow>;
 
 /** Global command words, folded, merged across languages. */
-export type Command = "menu" | "back" | "language" | "restart" | "skip";
-/** Commands that work everywhere; "skip" only means something to optional questions. */
-export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart"];
+export type Command = "menu" | "back" | "language" | "restart" | "status" | "delete" | "skip" | "done";
+/** Commands that work everywhere; "skip" and "done" only mean something to some questions. */
+export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart", "status", "delete"];
 export type CommandWords = ReadonlyMap<string, Command>;
 
 /** Search over the knowledge base: pure and read-only, built once at start-up. */
@@ -56,6 +56,10 @@ export interface StepEnv {
   menuFlow: string;
   /** Flow the "language" command runs before returning to where the person was. */
   languageFlow: string;
+  /** Flows other commands run the same way: "status" (my cases), "delete" (delete my data). */
+  commandFlows?: Partial<Record<Command, string>>;
+  /** New unique ids (drafts); random in production, a counter in tests. */
+  newId: () => string;
   knowledge?: KnowledgeService;
   /**
    * Where free text goes when the bot is not waiting for a specific answer (at a
@@ -86,9 +90,13 @@ export interface NodeContext {
   readonly flow: Flow;
   /** Working copy of the session: nodes change it freely during a step. */
   readonly session: Session;
-  /** Sends a message: `key` is relative to the flow's namespace unless it names one ("common:..."). */
-  say(key: string, params?: Record<string, unknown>, buttons?: ButtonSpec[]): void;
+  /** Sends a message: `key` is relative to the flow's namespace unless it names one ("common:..."). `prefix` is text put before it. */
+  say(key: string, params?: Record<string, unknown>, buttons?: ButtonSpec[], prefix?: string): void;
   emit(name: string, data: Record<string, Value>): void;
+  /** Asks the host to perform an effect; the node then waits for its `effect` input. */
+  request(name: string, data: Record<string, Value>): void;
+  /** Renders a key in the person's language (relative keys are in this flow's namespace). */
+  t(key: string, params?: Record<string, unknown>): string;
   /** Reads `params: {name: "var.path"}` into values for interpolation. */
   params(spec: Record<string, string> | undefined): Record<string, unknown>;
 }
@@ -118,6 +126,10 @@ export interface NodeKind<N extends BaseNode = BaseNode> {
   enter(ctx: NodeContext, node: N): Next;
   /** Handles the person's input at a waiting node. */
   resume?(ctx: NodeContext, node: N, input: Extract<Input, { type: "text" | "button" }>): Next;
+  /** Handles a file at a waiting node that takes files; elsewhere the engine says it cannot use one here. */
+  media?(ctx: NodeContext, node: N, media: MediaRef): Next;
+  /** Handles the result of the effect this node requested. */
+  effect?(ctx: NodeContext, node: N, result: Extract<Input, { type: "effect" }>): Next;
 }
 
 export function positionKey(p: Position): string {

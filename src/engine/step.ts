@@ -16,6 +16,9 @@ import {
 import { kindOf } from "./nodes/index.js";
 import { fold, MAX_INPUT_LENGTH, stripControl } from "./text.js";
 import { type Input, type Lang, type Output, type Position, SESSION_VERSION, type Session, type Value } from "./types.js";
+import { formatValue, RETURN_VAR } from "./values.js";
+
+export { formatValue, RETURN_VAR };
 
 export interface StepResult {
   session: Session;
@@ -38,15 +41,6 @@ export function stepRef(p: Position): string {
   let h = 5381;
   for (const ch of positionKey(p)) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
   return h.toString(36);
-}
-
-export function formatValue(value: Value | undefined): string {
-  if (value === undefined || value === null) return "";
-  if (typeof value === "object" && !Array.isArray(value) && typeof value.amount === "number") {
-    const amount = value.amount.toLocaleString("en-US", { maximumFractionDigits: 2 });
-    return value.currency ? `${amount} ${value.currency}` : amount;
-  }
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
 export function step(env: StepEnv, current: Session | null, input: Input, langHint?: Lang): StepResult {
@@ -87,12 +81,15 @@ class Turn {
     }
     const at = this.session.at;
     if (!at && input.type === "text" && this.freeText(input.text, null)) return;
+    if (!at && input.type === "effect") throw new Error(`got the result of "${input.name}" but no step waits for it`);
     if (!at) return this.startFlow(this.env.homeFlow);
     if (input.type === "start") return this.notice("common:welcome_back");
     if (input.type === "unsupported") return this.notice("common:input.unsupported");
+    if (input.type === "file_rejected") return this.notice(`common:input.file_${input.reason}`, { max: input.maxMb });
     const found = this.locate(at);
     const resume = found?.kind.resume;
     if (!found || !resume) {
+      if (input.type === "effect") throw new Error(`got the result of "${input.name}" but no step waits for it`);
       // The flows changed since this session was saved and its step is gone.
       this.say("common:session.moved");
       return this.startFlow(this.env.menuFlow);
@@ -101,14 +98,30 @@ class Turn {
     if (input.type === "button" && input.ref !== undefined && input.ref !== stepRef(at)) {
       return this.notice("common:expired");
     }
-    const next = resume(this.context(flow), node, input);
-    if ("invalid" in next && next.invalid === "choice" && input.type === "text" && this.freeText(input.text, at)) return;
+    let next: Next;
+    if (input.type === "media") {
+      if (!found.kind.media) return this.notice("common:input.media_unexpected");
+      next = found.kind.media(this.context(flow), node, input.media);
+    } else if (input.type === "effect") {
+      if (!found.kind.effect) throw new Error(`${positionKey(at)}: got the result of "${input.name}" but does not wait for one`);
+      next = found.kind.effect(this.context(flow), node, input);
+    } else {
+      next = resume(this.context(flow), node, input);
+    }
+    // Text that is not one of a menu's options is a question for the knowledge base.
+    if ("invalid" in next && node.kind === "choice" && input.type === "text" && this.freeText(input.text, at)) return;
     if ("invalid" in next) return this.invalid(next.invalid, next.params, found);
     if ("expired" in next) return this.notice("common:expired");
     if ("command" in next) return this.command(next.command);
     if ("wait" in next) return; // the node answered and keeps waiting where it is
     this.remember(at);
     this.session.tries = 0;
+    // An answer changed from a summary goes back to that summary instead of on through the flow.
+    const back = this.session.vars[RETURN_VAR];
+    if ("goto" in next && typeof back === "string" && flow.nodes.has(back) && back !== at.node) {
+      delete this.session.vars[RETURN_VAR];
+      return this.walk(flow, { goto: back });
+    }
     this.walk(flow, next);
   }
 
@@ -154,16 +167,28 @@ class Turn {
         s.stack = previous.stack;
         return this.reenter(previous.at);
       }
-      case "language": {
-        // Run the language flow, then come back and ask the current question again.
-        if (s.at) {
-          s.stack.push(s.at);
-          if (s.stack.length > MAX_STACK) s.stack = [s.at];
-        }
-        const flow = this.flow(this.env.languageFlow);
-        return this.walk(flow, { goto: flow.start });
+      case "language":
+        return this.interrupt(this.env.languageFlow);
+      case "skip":
+      case "done":
+        return this.notice("common:invalid.choice_words");
+      default: {
+        const flowId = this.env.commandFlows?.[command];
+        if (!flowId) return this.notice("common:back.nothing");
+        return this.interrupt(flowId);
       }
     }
+  }
+
+  /** Runs a flow, then comes back and asks the current question again. */
+  private interrupt(flowId: string): void {
+    const s = this.session;
+    if (s.at) {
+      s.stack.push(s.at);
+      if (s.stack.length > MAX_STACK) s.stack = [s.at];
+    }
+    const flow = this.flow(flowId);
+    this.walk(flow, { goto: flow.start });
   }
 
   /** Says something from the engine itself, then asks the current question again. */
@@ -257,13 +282,13 @@ class Turn {
     return readVar(this.session, path);
   }
 
-  private say(key: string, params?: Record<string, unknown>, buttons: ButtonSpec[] = []): void {
+  private say(key: string, params?: Record<string, unknown>, buttons: ButtonSpec[] = [], prefix = ""): void {
     const lang = this.session.lang ?? this.env.defaultLang;
     const t = this.env.translate;
     const at = this.session.at;
     this.outputs.push({
       type: "text",
-      text: t(lang, key, params),
+      text: prefix + t(lang, key, params),
       buttons: buttons.map((b) => ({ id: b.id, label: t(lang, b.label) })),
       ...(buttons.length > 0 && at ? { ref: stepRef(at) } : {}),
     });
@@ -275,14 +300,28 @@ class Turn {
       env: this.env,
       flow,
       session: this.session,
-      say: (key, params, buttons) =>
+      say: (key, params, buttons, prefix) =>
         this.say(
           qualify(key),
           params,
           buttons?.map((b) => ({ ...b, label: qualify(b.label) })),
+          prefix,
         ),
       emit: (name, data) => this.outputs.push({ type: "event", name, data }),
-      params: (spec) => Object.fromEntries(Object.entries(spec ?? {}).map(([name, path]) => [name, formatValue(this.read(path))])),
+      request: (name, data) => this.outputs.push({ type: "effect", name, data }),
+      t: (key, params) => this.env.translate(this.session.lang ?? this.env.defaultLang, qualify(key), params),
+      // "c_pay_unit|units" shows the value through a translation: units.<value> (in this flow unless it names a namespace).
+      params: (spec) =>
+        Object.fromEntries(
+          Object.entries(spec ?? {}).map(([name, path]) => {
+            const [varPath, keyPrefix] = path.split("|") as [string, string | undefined];
+            const value = formatValue(this.read(varPath));
+            return [
+              name,
+              keyPrefix && value ? this.env.translate(this.session.lang ?? this.env.defaultLang, `${qualify(keyPrefix)}.${value}`) : value,
+            ];
+          }),
+        ),
     };
   }
 }

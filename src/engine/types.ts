@@ -46,8 +46,23 @@ export interface Session {
 }
 
 /** What a person did, already validated by the channel. */
+/** A file the channel already put in the attachment store. */
+export interface MediaRef {
+  kind: "photo" | "document" | "voice";
+  /** Attachment store id. */
+  id: string;
+  sha256: string;
+  mime: string;
+  size: number;
+}
+
 export type Input =
   | { type: "start" }
+  | { type: "media"; media: MediaRef }
+  /** A file the channel refused (too big, a type we do not take). */
+  | { type: "file_rejected"; reason: "too_large" | "type"; maxMb: number }
+  /** The result of an effect the engine asked for in this turn. */
+  | { type: "effect"; name: string; ok: boolean; data: Vars }
   /** Something the channel could not read as text or a button (a sticker, broken JSON...). */
   | { type: "unsupported" }
   | { type: "text"; text: string }
@@ -64,7 +79,14 @@ export interface Button {
  * tell an old button from a current one. Events are for the host to perform
  * (file a case, hand off to a person...).
  */
-export type Output = { type: "text"; text: string; buttons: Button[]; ref?: string } | { type: "event"; name: string; data: Vars };
+export type Output =
+  | { type: "text"; text: string; buttons: Button[]; ref?: string }
+  | { type: "event"; name: string; data: Vars }
+  /**
+   * Something the host must do before the turn can go on (file a case, delete
+   * data); it answers with an `effect` input in the same turn.
+   */
+  | { type: "effect"; name: string; data: Vars };
 
 /** Renders an i18n key in a language. Pure: backed by loaded translation data. */
 export type Translate = (lang: Lang, key: string, params?: Record<string, unknown>) => string;

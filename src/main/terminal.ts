@@ -41,7 +41,15 @@ async function main(): Promise<number> {
     return 1;
   }
   try {
-    await runTerminal({ conversation: runtime.conversation, log, input: process.stdin, output: process.stdout, ...args });
+    await runTerminal({
+      conversation: runtime.conversation,
+      attachments: runtime.attachments,
+      maxAttachmentBytes: config.attachmentMaxBytes,
+      log,
+      input: process.stdin,
+      output: process.stdout,
+      ...args,
+    });
   } finally {
     await runtime.close();
   }

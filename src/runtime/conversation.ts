@@ -9,6 +9,7 @@ import { type Logger, personRef } from "../log/logger.js";
 import { KeyedMutex } from "../sessions/keyed-mutex.js";
 import { decodeSession, encodeSession, salvageLang } from "../sessions/session-codec.js";
 import { type SessionStore, sessionKey } from "../sessions/session-store.js";
+import { type EffectHandler, ERASE_EFFECT } from "./effects.js";
 import { type EventHandler, performEvents } from "./events.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -22,6 +23,8 @@ export interface ConversationDeps {
   maxAttempts?: number;
   /** Performed for each event a turn emits, once its session is saved. */
   events?: EventHandler[];
+  /** Effects flows may ask for in the middle of a turn, by name. */
+  effects?: Record<string, EffectHandler>;
 }
 
 export class Conversation {
@@ -32,7 +35,19 @@ export class Conversation {
   /** Handles one input from a person and returns what to send them. */
   handle(channel: string, userId: string, input: Input, langHint?: Lang): Promise<Output[]> {
     const key = sessionKey(channel, userId);
-    return this.mutex.run(key, () => this.turn(key, personRef(channel, userId), input, langHint));
+    return this.mutex.run(key, () => this.turn(key, { channel, userId }, personRef(channel, userId), input, langHint));
+  }
+
+  private async perform(effect: Extract<Output, { type: "effect" }>, who: Parameters<EffectHandler>[1], ref: string) {
+    const handler = this.deps.effects?.[effect.name];
+    if (!handler) throw new Error(`no handler for effect "${effect.name}"`);
+    try {
+      return await handler(effect.data, who);
+    } catch (error) {
+      // An outage is an expected outcome here: the flow tells the person to try again.
+      this.deps.log.error("effect.failed", { person: ref, effect: effect.name, error: (error as Error).message });
+      return { ok: false, data: {} };
+    }
   }
 
   /** The polite reply for when a turn failed (store down, a bug): in the person's language when known. */
@@ -48,7 +63,16 @@ export class Conversation {
     return (decoded.ok ? decoded.session.lang : salvageLang(stored.data)) ?? undefined;
   }
 
-  private async turn(key: string, ref: string, input: Input, langHint?: Lang): Promise<Output[]> {
+  /** Most effects one turn may perform (a loop here would be a bug in a flow). */
+  private static readonly MAX_EFFECTS = 5;
+
+  private async turn(
+    key: string,
+    chat: { channel: string; userId: string },
+    ref: string,
+    input: Input,
+    langHint?: Lang,
+  ): Promise<Output[]> {
     const { env, store, ttlMs, log } = this.deps;
     const attempts = this.deps.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
@@ -65,11 +89,31 @@ export class Conversation {
           notices.push({ type: "text", text: env.translate(hint ?? env.defaultLang, "common:session.reset"), buttons: [] });
         }
       }
-      const result = step(env, session, input, hint);
+      let result = step(env, session, input, hint);
+      const outputs: Output[] = [];
+      let erased = false;
+      for (let effects = 0; ; effects++) {
+        const at = result.outputs.findIndex((o) => o.type === "effect");
+        if (at < 0) break;
+        const effect = result.outputs[at] as Extract<Output, { type: "effect" }>;
+        outputs.push(...result.outputs.slice(0, at));
+        if (effects >= Conversation.MAX_EFFECTS)
+          throw new Error(`session ${ref}: more than ${Conversation.MAX_EFFECTS} effects in one turn`);
+        const done = await this.perform(effect, { ...chat, lang: result.session.lang ?? env.defaultLang }, ref);
+        erased ||= effect.name === ERASE_EFFECT && done.ok;
+        result = step(env, result.session, { type: "effect", name: effect.name, ...done }, hint);
+      }
+      outputs.push(...result.outputs);
+      if (erased) {
+        // "Delete my data": the session goes too, instead of being saved.
+        await store.delete(key);
+        log.info("data.erased", { person: ref });
+        return [...notices, ...outputs];
+      }
       if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs)) {
-        log.debug("turn", { person: ref, input: input.type, outputs: result.outputs.length, attempt });
-        await performEvents(result.outputs, this.deps.events ?? [], log);
-        return [...notices, ...result.outputs];
+        log.debug("turn", { person: ref, input: input.type, outputs: outputs.length, attempt });
+        await performEvents(outputs, this.deps.events ?? [], log);
+        return [...notices, ...outputs];
       }
       if (attempt >= attempts) throw new Error(`session ${ref}: still changing after ${attempts} attempts`);
       log.debug("turn.retry", { person: ref, attempt });

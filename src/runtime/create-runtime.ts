@@ -1,7 +1,12 @@
 // Runtime: assembles the parts from a Config. No side effects at import; the
 // caller owns the result and must close() it.
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import type { Config } from "../config/config.js";
+import { type AttachmentStore, DirectoryAttachmentStore } from "../cases/attachment-store.js";
+import { CaseService } from "../cases/case-service.js";
+import { type CaseStore, MemoryCaseStore } from "../cases/case-store.js";
+import { RedisCaseStore } from "../cases/redis-case-store.js";
+import { type Config, ConfigError } from "../config/config.js";
 import type { KnowledgeService, StepEnv } from "../engine/node-kind.js";
 import { ENTRY_FLOWS, type LoadedFlows, loadFlowsOrThrow } from "../flows/load.js";
 import { type GapsStore, MemoryGapsStore, RedisGapsStore } from "../knowledge/gaps.js";
@@ -9,10 +14,13 @@ import { formatKbProblem, loadKnowledge } from "../knowledge/knowledge-base.js";
 import { KnowledgeIndex } from "../knowledge/search.js";
 import { knowledgeService } from "../knowledge/service.js";
 import type { Logger } from "../log/logger.js";
+import { Keyring, keyringFromEnv } from "../privacy/keyring.js";
+import { EncryptedSessionStore } from "../sessions/encrypted-session-store.js";
 import { MemorySessionStore } from "../sessions/memory-session-store.js";
 import { connectRedis, RedisSessionStore } from "../sessions/redis-session-store.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import { Conversation } from "./conversation.js";
+import { caseEffects } from "./effects.js";
 import { knowledgeEvents } from "./events.js";
 
 export const PROJECT_ROOT = join(import.meta.dirname, "..", "..");
@@ -26,21 +34,38 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** A store to use instead of the one the config names. */
   store?: SessionStore;
+  /** Ids for drafts; tests make them predictable. */
+  newId?: () => string;
 }
 
 export interface Runtime {
   conversation: Conversation;
   store: SessionStore;
   gaps: GapsStore;
+  cases: CaseService;
+  caseStore: CaseStore;
+  attachments: AttachmentStore;
+  keyring: Keyring;
   loaded: LoadedFlows;
   close(): Promise<void>;
 }
 
+/** Flows that global commands run, coming back to where the person was afterwards. */
+export const COMMAND_FLOWS = { status: "case-status", delete: "delete-data" } as const;
+
 /** Free text typed at a menu goes to the knowledge answer of the "ask" flow. */
 export const FREE_TEXT = { flow: "ask", node: "answer", var: "question" };
 
-export function buildEnv(loaded: LoadedFlows, config: Config, now: () => Date, knowledge?: KnowledgeService): StepEnv {
+export function buildEnv(
+  loaded: LoadedFlows,
+  config: Config,
+  now: () => Date,
+  knowledge?: KnowledgeService,
+  newId: () => string = randomUUID,
+): StepEnv {
   return {
+    newId,
+    commandFlows: COMMAND_FLOWS,
     ...(knowledge ? { knowledge, freeText: FREE_TEXT } : {}),
     flows: loaded.flows,
     translate: loaded.translate,
@@ -66,14 +91,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const localesDir = options.localesDir ?? join(PROJECT_ROOT, "locales");
   const loaded = loadFlowsOrThrow(options.flowsDir ?? join(PROJECT_ROOT, "flows"), localesDir);
   const knowledge = loadKnowledgeService(localesDir);
+  const keyring = makeKeyring(config, log);
   let store = options.store;
   let gaps: GapsStore = new MemoryGapsStore();
+  let caseStore: CaseStore = new MemoryCaseStore();
   let closeStore = async () => {};
   if (!store) {
     if (config.redisUrl) {
       const client = await connectRedis(config.redisUrl);
       store = new RedisSessionStore(client, config.redisPrefix);
       gaps = new RedisGapsStore(client, config.redisPrefix);
+      caseStore = new RedisCaseStore(client, config.redisPrefix);
       closeStore = async () => {
         await client.close();
       };
@@ -83,7 +111,33 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       log.info("sessions.memory");
     }
   }
-  const env = buildEnv(loaded, config, options.now ?? (() => new Date()), knowledge);
-  const conversation = new Conversation({ env, store, ttlMs: config.sessionTtlDays * 86_400_000, log, events: [knowledgeEvents(gaps)] });
-  return { conversation, store, gaps, loaded, close: closeStore };
+  const now = options.now ?? (() => new Date());
+  const attachments = new DirectoryAttachmentStore(config.attachmentsDir, keyring, config.attachmentMaxBytes);
+  const cases = new CaseService(caseStore, keyring, attachments, now);
+  const env = buildEnv(loaded, config, now, knowledge, options.newId);
+  const conversation = new Conversation({
+    env,
+    // Sessions hold half-filled reports: sealed at rest like the reports themselves.
+    store: new EncryptedSessionStore(store, keyring),
+    ttlMs: config.sessionTtlDays * 86_400_000,
+    log,
+    events: [knowledgeEvents(gaps)],
+    effects: caseEffects(cases),
+  });
+  return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, close: closeStore };
+}
+
+/** The keys for data at rest; on the embedded default without keys, a temporary one, loudly. */
+export function makeKeyring(config: Config, log: Logger): Keyring {
+  if (config.dataKeys) return keyringFromEnv(config.dataKeys, config.dataKeyId);
+  if (config.redisUrl) {
+    throw new ConfigError([
+      "DATA_KEYS: required when REDIS_URL is set, or reports and sessions kept in Redis could not be read after a restart. Make one with: node -e \"console.log('k1:' + require('crypto').randomBytes(32).toString('base64'))\"",
+    ]);
+  }
+  log.warn("privacy.temporary_key", {
+    message:
+      "DATA_KEYS is not set: using a temporary encryption key. Reports, drafts and evidence kept now cannot be read after this process stops. Set DATA_KEYS for real use.",
+  });
+  return Keyring.temporary();
 }

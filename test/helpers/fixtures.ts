@@ -3,12 +3,17 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DirectoryAttachmentStore } from "../../src/cases/attachment-store.js";
+import { CaseService } from "../../src/cases/case-service.js";
+import { type CaseStore, MemoryCaseStore } from "../../src/cases/case-store.js";
 import { parseConfig } from "../../src/config/config.js";
 import type { StepEnv } from "../../src/engine/node-kind.js";
 import { loadFlows } from "../../src/flows/load.js";
 import { createLogger } from "../../src/log/logger.js";
+import { Keyring } from "../../src/privacy/keyring.js";
 import { Conversation } from "../../src/runtime/conversation.js";
 import { buildEnv, loadKnowledgeService, PROJECT_ROOT } from "../../src/runtime/create-runtime.js";
+import { caseEffects } from "../../src/runtime/effects.js";
 import { MemorySessionStore } from "../../src/sessions/memory-session-store.js";
 import type { SessionStore } from "../../src/sessions/session-store.js";
 
@@ -36,17 +41,56 @@ export function flowWorkspace(options: { withDemo?: boolean; extraFlows?: Record
 
 const knowledge = loadKnowledgeService();
 
-export function demoEnv(now: () => Date = () => FIXED_NOW): StepEnv {
+/** Predictable ids: draft-0001, draft-0002... */
+export function counterIds(prefix = "draft"): () => string {
+  let n = 0;
+  return () => `${prefix}-${String(++n).padStart(4, "0")}`;
+}
+
+export function demoEnv(now: () => Date = () => FIXED_NOW, newId: () => string = counterIds()): StepEnv {
   const ws = flowWorkspace();
   try {
     const { loaded, problems } = loadFlows(ws.flows, ws.locales);
     if (!loaded) throw new Error(problems.map((p) => `${p.file} ${p.node ?? ""} ${p.field ?? ""}: ${p.message}`).join("\n"));
-    return buildEnv(loaded, parseConfig({}), now, knowledge);
+    return buildEnv(loaded, parseConfig({}), now, knowledge, newId);
   } finally {
     ws.cleanup();
   }
 }
 
+/** Everything a conversation needs, in memory, with a fixed clock and ids, and a throwaway attachment folder. */
+export function demoRuntime(options: { store?: SessionStore; env?: StepEnv; caseStore?: CaseStore } = {}) {
+  const keyring = Keyring.temporary();
+  const attachmentsDir = mkdtempSync(join(tmpdir(), "attachments-"));
+  const attachments = new DirectoryAttachmentStore(attachmentsDir, keyring);
+  const caseStore = options.caseStore ?? new MemoryCaseStore();
+  let refs = 0;
+  const cases = new CaseService(
+    caseStore,
+    keyring,
+    attachments,
+    () => FIXED_NOW,
+    () => `TEST-${String(++refs).padStart(4, "0")}`,
+  );
+  const store = options.store ?? new MemorySessionStore();
+  const conversation = new Conversation({
+    env: options.env ?? demoEnv(),
+    store,
+    ttlMs: 60_000,
+    log: silentLog,
+    effects: caseEffects(cases),
+  });
+  return {
+    conversation,
+    cases,
+    caseStore,
+    attachments,
+    keyring,
+    store,
+    cleanup: () => rmSync(attachmentsDir, { recursive: true, force: true }),
+  };
+}
+
 export function demoConversation(store: SessionStore = new MemorySessionStore(), env = demoEnv()) {
-  return new Conversation({ env, store, ttlMs: 60_000, log: silentLog });
+  return demoRuntime({ store, env }).conversation;
 }

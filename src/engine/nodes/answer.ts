@@ -9,7 +9,7 @@ import { NO_WORDS, YES_WORDS } from "../answers.js";
 import type { ButtonSpec, Command, NodeContext, NodeKind } from "../node-kind.js";
 import { fold } from "../text.js";
 import { LANGUAGES, type Lang, type Value } from "../types.js";
-import { nodeId } from "./fields.js";
+import { matchButton, nodeId } from "./fields.js";
 
 const schema = z.strictObject({
   id: nodeId,
@@ -114,10 +114,8 @@ function typedButton(ctx: NodeContext, text: string): string | undefined {
   const hasCard = typeof ctx.session.vars.kb_shown === "string";
   if (hasCard && YES_WORDS.has(f)) return YES.id;
   if (hasCard && NO_WORDS.has(f)) return NO.id;
-  for (const b of shown) {
-    const key = b.label.includes(":") ? b.label : `ask:${b.label}`;
-    if (LANGUAGES.some((l) => fold(ctx.env.translate(l, key)) === f)) return b.id;
-  }
+  const exact = matchButton(ctx, shown, text);
+  if (exact) return exact;
   if (shown.includes(MORE) && LANGUAGES.some((l) => ctx.env.translate(l, "ask:more_words").split(",").map(fold).includes(f)))
     return MORE.id;
   return undefined;

@@ -2,10 +2,8 @@
 // button, or type its number, its label (in any of our languages, accents and
 // case ignored) or its id.
 import { z } from "zod";
-import type { NodeContext, NodeKind } from "../node-kind.js";
-import { fold } from "../text.js";
-import { LANGUAGES } from "../types.js";
-import { nodeId, params, textKey, textRef } from "./fields.js";
+import type { NodeKind } from "../node-kind.js";
+import { matchButton, nodeId, params, progress, progressPrefix, textKey, textRef, varName } from "./fields.js";
 import { retryOf, retrySchema, retryTargets } from "./retry.js";
 
 const option = z.strictObject({ id: nodeId, label: textKey, target: nodeId });
@@ -15,19 +13,12 @@ const schema = z.strictObject({
   text: textKey,
   params,
   options: z.array(option).min(1).max(12),
+  /** Saves the chosen option's id in this variable. */
+  save: varName.optional(),
+  step: progress,
   retry: retrySchema,
 });
 export type ChoiceNode = z.infer<typeof schema>;
-
-function matchOption(ctx: NodeContext, node: ChoiceNode, text: string) {
-  const wanted = fold(text);
-  if (/^\d{1,2}$/.test(wanted)) return node.options[Number(wanted) - 1];
-  return node.options.find((o) => {
-    if (fold(o.id) === wanted) return true;
-    const key = o.label.includes(":") ? o.label : `${ctx.flow.id}:${o.label}`;
-    return LANGUAGES.some((lang) => fold(ctx.env.translate(lang, key)) === wanted);
-  });
-}
 
 export const choiceKind: NodeKind<ChoiceNode> = {
   kind: "choice",
@@ -45,15 +36,15 @@ export const choiceKind: NodeKind<ChoiceNode> = {
       n.text,
       ctx.params(n.params),
       n.options.map((o) => ({ id: o.id, label: o.label })),
+      progressPrefix(ctx, n.step),
     );
     return { wait: true };
   },
   resume(ctx, n, input) {
-    if (input.type === "button") {
-      const hit = n.options.find((o) => o.id === input.id);
-      return hit ? { goto: hit.target } : { expired: true };
-    }
-    const hit = matchOption(ctx, n, input.text);
-    return hit ? { goto: hit.target } : { invalid: "choice", params: { count: n.options.length } };
+    const id = input.type === "button" ? input.id : matchButton(ctx, n.options, input.text);
+    const hit = n.options.find((o) => o.id === id);
+    if (!hit) return input.type === "button" ? { expired: true } : { invalid: "choice", params: { count: n.options.length } };
+    if (n.save) ctx.session.vars[n.save] = hit.id;
+    return { goto: hit.target };
   },
 };

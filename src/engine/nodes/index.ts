@@ -3,12 +3,17 @@
 import type { BaseNode, NodeKind } from "../node-kind.js";
 import { answerKind } from "./answer.js";
 import { branchKind } from "./branch.js";
+import { caseListKind } from "./case-list.js";
 import { choiceKind } from "./choice.js";
+import { effectKind } from "./effect.js";
 import { endKind } from "./end.js";
+import { evidenceKind } from "./evidence.js";
 import { flowCallKind } from "./flow-call.js";
 import { messageKind } from "./message.js";
 import { questionKind } from "./question.js";
 import { setKind } from "./set.js";
+import { summaryKind } from "./summary.js";
+import { wageKind } from "./wage.js";
 
 export const NODE_KINDS: readonly NodeKind<never>[] = [
   messageKind,
@@ -19,6 +24,11 @@ export const NODE_KINDS: readonly NodeKind<never>[] = [
   flowCallKind,
   endKind,
   answerKind,
+  evidenceKind,
+  wageKind,
+  summaryKind,
+  effectKind,
+  caseListKind,
 ] as unknown as NodeKind<never>[];
 
 const byKind = new Map<string, NodeKind<BaseNode>>(NODE_KINDS.map((k) => [k.kind, k as unknown as NodeKind<BaseNode>]));

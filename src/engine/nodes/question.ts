@@ -6,7 +6,7 @@ import { answerSchema, parseAnswer } from "../answers.js";
 import type { ButtonSpec, NodeKind } from "../node-kind.js";
 import { fold } from "../text.js";
 import type { Value } from "../types.js";
-import { nodeId, params, textKey, textRef } from "./fields.js";
+import { nodeId, params, progress, progressPrefix, textKey, textRef } from "./fields.js";
 import { retryOf, retrySchema, retryTargets } from "./retry.js";
 
 const schema = z.strictObject({
@@ -17,6 +17,7 @@ const schema = z.strictObject({
   answer: answerSchema,
   save: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/),
   optional: z.boolean().optional(),
+  step: progress,
   next: nodeId,
   retry: retrySchema,
 });
@@ -38,7 +39,7 @@ export const questionKind: NodeKind<QuestionNode> = {
   targets: (n) => [{ field: "next", target: n.next }, ...retryTargets(n.retry)],
   texts: (n) => [textRef("text", n.text, n.params)],
   enter(ctx, n) {
-    ctx.say(n.text, ctx.params(n.params), buttonsOf(n));
+    ctx.say(n.text, ctx.params(n.params), buttonsOf(n), progressPrefix(ctx, n.step));
     return { wait: true };
   },
   resume(ctx, n, input) {

@@ -1,0 +1,144 @@
+// Engine: numbers written in words, in Spanish, English and Haitian Creole
+// ("mil quinientos", "fifteen hundred", "de mil senk san"), and digits with a
+// thousands word ("15 mil", "2k").
+import { fold } from "./text.js";
+
+type Word = { n: number } | { times: number } | { group: number };
+
+const WORDS = new Map<string, Word>();
+const add = (value: Word, ...words: string[]) => {
+  for (const w of words) WORDS.set(w, value);
+};
+
+const es = [
+  "cero",
+  "uno",
+  "dos",
+  "tres",
+  "cuatro",
+  "cinco",
+  "seis",
+  "siete",
+  "ocho",
+  "nueve",
+  "diez",
+  "once",
+  "doce",
+  "trece",
+  "catorce",
+  "quince",
+  "dieciseis",
+  "diecisiete",
+  "dieciocho",
+  "diecinueve",
+  "veinte",
+  "veintiuno",
+  "veintidos",
+  "veintitres",
+  "veinticuatro",
+  "veinticinco",
+  "veintiseis",
+  "veintisiete",
+  "veintiocho",
+  "veintinueve",
+];
+es.forEach((w, i) => add({ n: i }, w));
+add({ n: 1 }, "un", "una", "veintiun");
+[30, 40, 50, 60, 70, 80, 90].forEach((n, i) =>
+  add({ n }, ["treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"][i] as string),
+);
+add({ n: 100 }, "cien", "ciento");
+[200, 300, 400, 500, 600, 700, 800, 900].forEach((n, i) =>
+  add(
+    { n },
+    ["doscientos", "trescientos", "cuatrocientos", "quinientos", "seiscientos", "setecientos", "ochocientos", "novecientos"][i] as string,
+  ),
+);
+const en = [
+  "zero",
+  "one",
+  "two",
+  "three",
+  "four",
+  "five",
+  "six",
+  "seven",
+  "eight",
+  "nine",
+  "ten",
+  "eleven",
+  "twelve",
+  "thirteen",
+  "fourteen",
+  "fifteen",
+  "sixteen",
+  "seventeen",
+  "eighteen",
+  "nineteen",
+];
+en.forEach((w, i) => add({ n: i }, w));
+[20, 30, 40, 50, 60, 70, 80, 90].forEach((n, i) =>
+  add({ n }, ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"][i] as string),
+);
+add({ times: 100 }, "hundred", "san");
+const ht = [
+  "zewo",
+  "en",
+  "de",
+  "twa",
+  "kat",
+  "senk",
+  "sis",
+  "set",
+  "uit",
+  "nef",
+  "dis",
+  "onz",
+  "douz",
+  "trez",
+  "katoz",
+  "kenz",
+  "sez",
+  "diset",
+  "dizuit",
+  "diznef",
+];
+ht.forEach((w, i) => add({ n: i }, w));
+add({ n: 1 }, "youn");
+[20, 30, 40, 50, 60, 70, 80, 90].forEach((n, i) =>
+  add({ n }, ["ven", "trant", "karant", "senkant", "swasant", "swasanndis", "katreven", "katrevendis"][i] as string),
+);
+add({ group: 1000 }, "mil", "thousand", "k");
+add({ group: 1_000_000 }, "millon", "millones", "million", "millions", "milyon");
+/** Words that join numbers and mean nothing on their own. */
+const FILLER = new Set(["y", "and", "a", "e"]);
+
+/** Reads a whole text as a number in words (or digits with a thousands word); undefined if any word is not part of a number. */
+export function readNumberWords(text: string): number | undefined {
+  const tokens = fold(text)
+    .replace(/(\d)k\b/g, "$1 k")
+    .split(/[\s-]+/)
+    .filter(Boolean);
+  if (tokens.length === 0) return undefined;
+  let total = 0;
+  let current = 0;
+  let seen = false;
+  for (const token of tokens) {
+    if (FILLER.has(token) && seen) continue;
+    if (/^\d+([.,]\d+)?$/.test(token)) {
+      current += Number(token.replace(",", "."));
+      seen = true;
+      continue;
+    }
+    const word = WORDS.get(token);
+    if (!word) return undefined;
+    seen = true;
+    if ("n" in word) current += word.n;
+    else if ("times" in word) current = (current || 1) * word.times;
+    else {
+      total += (current || 1) * word.group;
+      current = 0;
+    }
+  }
+  return seen ? total + current : undefined;
+}

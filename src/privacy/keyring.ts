@@ -1,0 +1,91 @@
+// Privacy: encryption of personal data at rest. AES-256-GCM (node:crypto) with
+// a key id in every sealed value, so keys can be rotated: new data is sealed
+// with the current key, old data opens with the key it names. Keys come from
+// DATA_KEYS ("kid:base64key,kid2:base64key", 32 bytes each) and DATA_KEY_ID
+// picks the current one.
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from "node:crypto";
+
+const PREFIX = "enc1";
+
+export class Keyring {
+  private readonly keys: ReadonlyMap<string, Buffer>;
+
+  constructor(
+    keys: Record<string, Buffer>,
+    readonly currentId: string,
+  ) {
+    this.keys = new Map(Object.entries(keys));
+    const current = this.keys.get(currentId);
+    if (!current) throw new Error(`the current data key "${currentId}" is not among the keys`);
+    for (const [id, key] of this.keys) {
+      if (key.length !== 32) throw new Error(`data key "${id}" must be 32 bytes (base64 of 32 random bytes)`);
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new Error(`data key id "${id}" may only use letters, digits, _ and -`);
+    }
+  }
+
+  /** A throwaway key for the embedded default: data sealed with it is unreadable after a restart. */
+  static temporary(): Keyring {
+    return new Keyring({ temp: randomBytes(32) }, "temp");
+  }
+
+  /** "enc1.<kid>.<iv>.<tag>.<ciphertext>", all base64url. */
+  seal(plain: string): string {
+    const key = this.keys.get(this.currentId) as Buffer;
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", key, iv);
+    cipher.setAAD(Buffer.from(this.currentId));
+    const ct = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+    return [PREFIX, this.currentId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ct.toString("base64url")].join(
+      ".",
+    );
+  }
+
+  /** Opens a sealed value; throws if it was not sealed by one of our keys or was changed. */
+  open(sealed: string): string {
+    const [prefix, kid, iv, tag, ct] = sealed.split(".");
+    if (prefix !== PREFIX || !kid || iv === undefined || tag === undefined || ct === undefined) throw new Error("not a sealed value");
+    const key = this.keys.get(kid);
+    if (!key) throw new Error(`sealed with unknown data key "${kid}"`);
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
+    decipher.setAAD(Buffer.from(kid));
+    decipher.setAuthTag(Buffer.from(tag, "base64url"));
+    return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
+  }
+
+  sealBytes(data: Buffer): Buffer {
+    return Buffer.from(this.seal(data.toString("base64")));
+  }
+
+  openBytes(sealed: Buffer): Buffer {
+    return Buffer.from(this.open(sealed.toString()), "base64");
+  }
+
+  /**
+   * One-way references for a chat identity under every key (current first), so
+   * lookups keep working across a key rotation. A plain hash would not do: chat
+   * ids are often phone numbers, which are easy to guess and hash.
+   */
+  pseudonyms(identity: string): string[] {
+    const ids = [this.currentId, ...[...this.keys.keys()].filter((k) => k !== this.currentId)];
+    return ids.map((kid) => {
+      const secret = Buffer.from(hkdfSync("sha256", this.keys.get(kid) as Buffer, Buffer.alloc(0), Buffer.from("chat-identity"), 32));
+      return createHmac("sha256", secret).update(identity).digest("base64url").slice(0, 32);
+    });
+  }
+}
+
+/** Parses DATA_KEYS / DATA_KEY_ID. */
+export function keyringFromEnv(dataKeys: string, currentId: string | undefined): Keyring {
+  const keys: Record<string, Buffer> = {};
+  for (const part of dataKeys
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const at = part.indexOf(":");
+    if (at <= 0) throw new Error('DATA_KEYS must look like "kid:base64key,kid2:base64key"');
+    keys[part.slice(0, at)] = Buffer.from(part.slice(at + 1), "base64");
+  }
+  const first = Object.keys(keys)[0];
+  if (!first) throw new Error("DATA_KEYS has no key");
+  return new Keyring(keys, currentId ?? first);
+}
