@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 import type { RedisClient } from "../src/sessions/redis-session-store.js";
-import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix } from "./helpers/redis.js";
+import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
 
 interface Run {
   code: number | null;
@@ -41,9 +41,6 @@ function chat(args: string[], lines: string[], env: Record<string, string> = {})
     child.stdin.end(lines.map((l) => `${l}\n`).join(""));
   });
 }
-
-/** A fixed test key (never used outside tests). */
-export const TEST_KEYS = `t1:${Buffer.alloc(32, 7).toString("base64")}`;
 
 const MENU = {
   es: "¿En qué te puedo ayudar? Elige una opción:",

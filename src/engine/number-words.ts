@@ -10,7 +10,13 @@ const add = (value: Word, ...words: string[]) => {
   for (const w of words) WORDS.set(w, value);
 };
 
-const es = [
+/** words[i] means values[i] (or i, when no values are given). */
+function addList(words: string[], values?: number[]) {
+  for (const [i, w] of words.entries()) add({ n: values ? (values[i] as number) : i }, w);
+}
+
+const TENS = [20, 30, 40, 50, 60, 70, 80, 90];
+addList([
   "cero",
   "uno",
   "dos",
@@ -41,20 +47,15 @@ const es = [
   "veintisiete",
   "veintiocho",
   "veintinueve",
-];
-es.forEach((w, i) => add({ n: i }, w));
+]);
 add({ n: 1 }, "un", "una", "veintiun");
-[30, 40, 50, 60, 70, 80, 90].forEach((n, i) =>
-  add({ n }, ["treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"][i] as string),
-);
+addList(["treinta", "cuarenta", "cincuenta", "sesenta", "setenta", "ochenta", "noventa"], TENS.slice(1));
 add({ n: 100 }, "cien", "ciento");
-[200, 300, 400, 500, 600, 700, 800, 900].forEach((n, i) =>
-  add(
-    { n },
-    ["doscientos", "trescientos", "cuatrocientos", "quinientos", "seiscientos", "setecientos", "ochocientos", "novecientos"][i] as string,
-  ),
+addList(
+  ["doscientos", "trescientos", "cuatrocientos", "quinientos", "seiscientos", "setecientos", "ochocientos", "novecientos"],
+  [200, 300, 400, 500, 600, 700, 800, 900],
 );
-const en = [
+addList([
   "zero",
   "one",
   "two",
@@ -75,13 +76,10 @@ const en = [
   "seventeen",
   "eighteen",
   "nineteen",
-];
-en.forEach((w, i) => add({ n: i }, w));
-[20, 30, 40, 50, 60, 70, 80, 90].forEach((n, i) =>
-  add({ n }, ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"][i] as string),
-);
+]);
+addList(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], TENS);
 add({ times: 100 }, "hundred", "san");
-const ht = [
+addList([
   "zewo",
   "en",
   "de",
@@ -102,12 +100,9 @@ const ht = [
   "diset",
   "dizuit",
   "diznef",
-];
-ht.forEach((w, i) => add({ n: i }, w));
+]);
 add({ n: 1 }, "youn");
-[20, 30, 40, 50, 60, 70, 80, 90].forEach((n, i) =>
-  add({ n }, ["ven", "trant", "karant", "senkant", "swasant", "swasanndis", "katreven", "katrevendis"][i] as string),
-);
+addList(["ven", "trant", "karant", "senkant", "swasant", "swasanndis", "katreven", "katrevendis"], TENS);
 add({ group: 1000 }, "mil", "thousand", "k");
 add({ group: 1_000_000 }, "millon", "millones", "million", "millions", "milyon");
 /** Words that join numbers and mean nothing on their own. */

@@ -20,3 +20,6 @@ export async function deleteByPrefix(client: RedisClient, prefix: string): Promi
   }
   return deleted;
 }
+
+/** A fixed data key for tests that run the bot with Redis (never used outside tests). */
+export const TEST_KEYS = `t1:${Buffer.alloc(32, 7).toString("base64")}`;
