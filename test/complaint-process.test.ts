@@ -170,6 +170,16 @@ describe("complaint through the terminal process with Redis", () => {
     for (const marker of [MARKERS.employer, "Marcador", "Frase-secreta", "9876", "Zapopan"]) expect(all).not.toContain(marker);
   }, 60_000);
 
+  it("closes a case, which Redis then deletes after the retention period", async () => {
+    const [ref] = await client.zRange(`${prefix}cases:by-time`, 0, -1);
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/cases.ts", "close", ref as string], { cwd: PROJECT_ROOT, env: { ...env(), CASE_RETENTION_DAYS: "30" } });
+    expect(stdout).toBe(`closed ${ref}; it will be deleted in 30 days\n`);
+    const ttl = await client.pTTL(`${prefix}case:${ref}`);
+    expect(ttl).toBeGreaterThan(29 * 86_400_000);
+    expect(ttl).toBeLessThanOrEqual(30 * 86_400_000);
+    expect(JSON.parse((await client.get(`${prefix}case:${ref}`)) ?? "{}").status).toBe("closed");
+  });
+
   it("refuses bad export arguments with a clear message", async () => {
     const bad = await run(process.execPath, ["--import", "tsx", "src/cli/cases.ts", "export", "--format", "xml"], {
       cwd: PROJECT_ROOT,

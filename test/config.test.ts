@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../src/config/config.js";
+import { createLogger } from "../src/log/logger.js";
+import { makeKeyring } from "../src/runtime/create-runtime.js";
 import { ENGINE_KEYS } from "../src/engine/engine-keys.js";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 
@@ -61,6 +63,19 @@ describe("parseConfig", () => {
         'DEFAULT_LANGUAGE: Invalid option: expected one of "es"|"en"|"ht"',
       ]);
     }
+  });
+});
+
+describe("keys for data at rest", () => {
+  it("uses a temporary key on the embedded default, with a loud warning", () => {
+    const lines: string[] = [];
+    const keyring = makeKeyring(parseConfig({}), createLogger("info", (l) => lines.push(l)));
+    expect(keyring.currentId).toBe("temp");
+    expect(lines.join("")).toContain("DATA_KEYS is not set: using a temporary encryption key");
+  });
+
+  it("refuses to keep data in Redis without DATA_KEYS", () => {
+    expect(() => makeKeyring(parseConfig({ REDIS_URL: "redis://x:6379" }), createLogger("silent"))).toThrow(ConfigError);
   });
 });
 

@@ -2,6 +2,7 @@
 // prints the cases, decrypted, for partner organizations (json: one object per
 // line). Reads Redis (REDIS_URL) with the keys in DATA_KEYS. The output holds
 // personal data: a warning goes to stderr every time.
+// `npm run cases -- close <REF>` closes a case; it is deleted CASE_RETENTION_DAYS later.
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { DirectoryAttachmentStore } from "../cases/attachment-store.js";
@@ -12,7 +13,7 @@ import { ConfigError, parseConfig } from "../config/config.js";
 import { keyringFromEnv } from "../privacy/keyring.js";
 import { connectRedis } from "../sessions/redis-session-store.js";
 
-const USAGE = "Usage: npm run --silent cases -- export --format json|csv [--since YYYY-MM-DD]\n";
+const USAGE = "Usage: npm run --silent cases -- export --format json|csv [--since YYYY-MM-DD]\n       npm run cases -- close <REF>\n";
 const argsSchema = z.object({
   command: z.literal("export", { message: 'the only command is "export"' }),
   format: z.enum(["json", "csv"], { message: "--format must be json or csv" }),
@@ -70,6 +71,7 @@ function cell(value: unknown): string {
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { format: { type: "string" }, since: { type: "string" } } });
+  if (positionals[0] === "close") return close(positionals[1]);
   const args = argsSchema.safeParse({ command: positionals[0], format: values.format, since: values.since });
   if (!args.success) {
     process.stderr.write(`${args.error.issues.map((i) => i.message).join("\n")}\n${USAGE}`);
@@ -109,6 +111,32 @@ async function main(): Promise<number> {
     await client.close();
   }
   return 0;
+}
+
+async function close(ref: string | undefined): Promise<number> {
+  const parsed = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/).safeParse(ref?.toUpperCase());
+  if (!parsed.success) {
+    process.stderr.write(`a case reference looks like K7M2-9QXD\n${USAGE}`);
+    return 2;
+  }
+  const config = parseConfig(process.env);
+  if (!config.redisUrl) {
+    process.stderr.write("cases close works on the cases in Redis: set REDIS_URL.\n");
+    return 2;
+  }
+  const client = await connectRedis(config.redisUrl);
+  try {
+    const store = new RedisCaseStore(client, config.redisPrefix);
+    if (!(await store.get(parsed.data))) {
+      process.stderr.write(`no case ${parsed.data}\n`);
+      return 1;
+    }
+    await store.close(parsed.data, new Date(), config.caseRetentionDays * 86_400_000);
+    process.stdout.write(`closed ${parsed.data}; it will be deleted in ${config.caseRetentionDays} days\n`);
+    return 0;
+  } finally {
+    await client.close();
+  }
 }
 
 try {
