@@ -172,7 +172,10 @@ describe("complaint through the terminal process with Redis", () => {
 
   it("closes a case, which Redis then deletes after the retention period", async () => {
     const [ref] = await client.zRange(`${prefix}cases:by-time`, 0, -1);
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/cases.ts", "close", ref as string], { cwd: PROJECT_ROOT, env: { ...env(), CASE_RETENTION_DAYS: "30" } });
+    const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/cases.ts", "close", ref as string], {
+      cwd: PROJECT_ROOT,
+      env: { ...env(), CASE_RETENTION_DAYS: "30" },
+    });
     expect(stdout).toBe(`closed ${ref}; it will be deleted in 30 days\n`);
     const ttl = await client.pTTL(`${prefix}case:${ref}`);
     expect(ttl).toBeGreaterThan(29 * 86_400_000);

@@ -3,10 +3,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../src/config/config.js";
-import { createLogger } from "../src/log/logger.js";
-import { makeKeyring } from "../src/runtime/create-runtime.js";
 import { ENGINE_KEYS } from "../src/engine/engine-keys.js";
-import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
+import { createLogger } from "../src/log/logger.js";
+import { makeKeyring, PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 
 describe("parseConfig", () => {
   it("uses the embedded defaults when nothing is set", () => {
@@ -69,7 +68,10 @@ describe("parseConfig", () => {
 describe("keys for data at rest", () => {
   it("uses a temporary key on the embedded default, with a loud warning", () => {
     const lines: string[] = [];
-    const keyring = makeKeyring(parseConfig({}), createLogger("info", (l) => lines.push(l)));
+    const keyring = makeKeyring(
+      parseConfig({}),
+      createLogger("info", (l) => lines.push(l)),
+    );
     expect(keyring.currentId).toBe("temp");
     expect(lines.join("")).toContain("DATA_KEYS is not set: using a temporary encryption key");
   });

@@ -114,7 +114,10 @@ async function main(): Promise<number> {
 }
 
 async function close(ref: string | undefined): Promise<number> {
-  const parsed = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/).safeParse(ref?.toUpperCase());
+  const parsed = z
+    .string()
+    .regex(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/)
+    .safeParse(ref?.toUpperCase());
   if (!parsed.success) {
     process.stderr.write(`a case reference looks like K7M2-9QXD\n${USAGE}`);
     return 2;
