@@ -26,9 +26,9 @@ export interface Flow {
 export type FlowSet = ReadonlyMap<string, Flow>;
 
 /** Global command words, folded, merged across languages. */
-export type Command = "menu" | "back" | "language" | "restart" | "status" | "delete" | "skip" | "done";
+export type Command = "menu" | "back" | "language" | "restart" | "status" | "delete" | "help" | "skip" | "done";
 /** Commands that work everywhere; "skip" and "done" only mean something to some questions. */
-export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart", "status", "delete"];
+export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart", "status", "delete", "help"];
 export type CommandWords = ReadonlyMap<string, Command>;
 
 /** Search over the knowledge base: pure and read-only, built once at start-up. */

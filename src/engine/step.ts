@@ -84,7 +84,7 @@ class Turn {
     if (!at && input.type === "effect") throw new Error(`got the result of "${input.name}" but no step waits for it`);
     if (!at) return this.startFlow(this.env.homeFlow);
     if (input.type === "start") return this.notice("common:welcome_back");
-    if (input.type === "unsupported") return this.notice("common:input.unsupported");
+    if (input.type === "unsupported") return this.notice(input.reason === "edited" ? "common:input.edited" : "common:input.unsupported");
     if (input.type === "file_rejected") return this.notice(`common:input.file_${input.reason}`, { max: input.maxMb });
     const found = this.locate(at);
     const resume = found?.kind.resume;
@@ -169,6 +169,8 @@ class Turn {
       }
       case "language":
         return this.interrupt(this.env.languageFlow);
+      case "help":
+        return this.notice("common:help");
       case "skip":
       case "done":
         return this.notice("common:invalid.choice_words");

@@ -64,7 +64,7 @@ export type Input =
   /** The result of an effect the engine asked for in this turn. */
   | { type: "effect"; name: string; ok: boolean; data: Vars }
   /** Something the channel could not read as text or a button (a sticker, broken JSON...). */
-  | { type: "unsupported" }
+  | { type: "unsupported"; reason?: "edited" }
   | { type: "text"; text: string }
   | { type: "button"; id: string; ref?: string };
 

@@ -76,7 +76,7 @@ export function createTranslate(resources: Resources): Translate {
   return (lang, key, params) => fixed[lang](key, params ?? {}) as string;
 }
 
-const COMMANDS: Command[] = ["menu", "back", "language", "restart", "status", "delete", "skip", "done"];
+const COMMANDS: Command[] = ["menu", "back", "language", "restart", "status", "delete", "help", "skip", "done"];
 const commandFile = z.strictObject(
   Object.fromEntries(COMMANDS.map((c) => [c, z.array(z.string().min(1)).min(1)])) as Record<Command, z.ZodArray<z.ZodString>>,
 );

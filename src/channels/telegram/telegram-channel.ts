@@ -1,0 +1,181 @@
+// Channels: Telegram through grammY. A thin adapter: updates become engine
+// inputs, outputs become Bot API calls; no flow logic here. One chat's updates
+// are handled in order (sequentialize), different chats in parallel; every
+// update once (UpdateLedger); 429s and 5xx retried (auto-retry, capped);
+// sending paced to Telegram's limits (throttler).
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import { apiThrottler } from "@grammyjs/transformer-throttler";
+import { Bot, type Context, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import type { AttachmentStore } from "../../cases/attachment-store.js";
+import type { Translate } from "../../engine/types.js";
+import { type Input, isLang, LANGUAGES, type Lang, type Output } from "../../engine/types.js";
+import type { Logger } from "../../log/logger.js";
+import { personRef } from "../../log/logger.js";
+import type { Conversation } from "../../runtime/conversation.js";
+import { fileInput } from "../files.js";
+import { packButton, splitLong, toTelegramHtml, unpackButton } from "./render.js";
+import type { TelegramConfig } from "./telegram-config.js";
+import type { UpdateLedger } from "./update-dedupe.js";
+
+export const TELEGRAM_CHANNEL = "telegram";
+
+/** Bot commands and the engine input each one stands for. */
+const COMMANDS: Record<string, Input> = {
+  start: { type: "start" },
+  menu: { type: "button", id: "cmd:menu" },
+  language: { type: "button", id: "cmd:language" },
+  help: { type: "button", id: "cmd:help" },
+  status: { type: "button", id: "cmd:status" },
+  delete: { type: "button", id: "cmd:delete" },
+};
+
+export interface TelegramDeps {
+  config: TelegramConfig;
+  conversation: Conversation;
+  attachments: AttachmentStore;
+  maxAttachmentBytes: number;
+  ledger: UpdateLedger;
+  translate: Translate;
+  log: Logger;
+}
+
+function langHint(ctx: Context): Lang | undefined {
+  const code = ctx.from?.language_code?.slice(0, 2);
+  return isLang(code) ? code : undefined;
+}
+
+/** Builds the bot; nothing runs until the caller starts polling or serves the webhook. */
+export function createTelegramBot(deps: TelegramDeps): Bot {
+  const { config, conversation, log } = deps;
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  // Outgoing calls: paced first, then retried; a retry waits at most maxRetrySeconds.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: config.maxRetrySeconds }));
+  bot.api.config.use(
+    apiThrottler({
+      global: {
+        reservoir: config.maxPerSecond,
+        reservoirRefreshAmount: config.maxPerSecond,
+        reservoirRefreshInterval: 1000,
+        maxConcurrent: Math.ceil(config.maxPerSecond),
+      },
+      group: { maxConcurrent: 1, minTime: Math.floor(1000 / config.maxPerChatPerSecond) },
+      out: { maxConcurrent: 1, minTime: Math.floor(1000 / config.maxPerChatPerSecond) },
+    }),
+  );
+
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+
+  // Once per update, across restarts and processes.
+  bot.use(async (ctx, next) => {
+    const id = ctx.update.update_id;
+    if (!(await deps.ledger.claim(id))) {
+      log.info("telegram.duplicate_update", { update: id });
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+      return;
+    }
+    try {
+      await next();
+      await deps.ledger.done(id);
+    } catch (error) {
+      await deps.ledger.release(id).catch(() => undefined);
+      throw error;
+    }
+  });
+
+  const turn = async (ctx: Context, input: Input) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined || ctx.chat?.type !== "private") return; // one-to-one chats only
+    const user = String(chatId);
+    const outputs = await conversation.handle(TELEGRAM_CHANNEL, user, input, langHint(ctx));
+    await send(ctx, outputs);
+  };
+
+  const send = async (ctx: Context, outputs: Output[]) => {
+    const chatId = ctx.chat?.id as number;
+    for (const o of outputs) {
+      if (o.type !== "text") continue;
+      const parts = splitLong(o.text);
+      for (const [i, part] of parts.entries()) {
+        const last = i === parts.length - 1;
+        const keyboard = last && o.buttons.length > 0 ? new InlineKeyboard() : undefined;
+        for (const b of o.buttons) {
+          const data = packButton(o.ref, b.id);
+          if (data && keyboard) keyboard.text(b.label, data).row();
+        }
+        await ctx.api.sendMessage(chatId, toTelegramHtml(part), { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });
+      }
+    }
+  };
+
+  bot.on("callback_query:data", async (ctx) => {
+    // Answer first, always: the button stops spinning even if the turn fails.
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    const button = unpackButton(ctx.callbackQuery.data);
+    await turn(ctx, button ? { type: "button", ...button } : { type: "button", id: "forged", ref: "x" });
+  });
+  bot.on("callback_query", (ctx) => ctx.answerCallbackQuery());
+
+  bot.on("message:text", async (ctx) => {
+    const text = ctx.message.text;
+    const command = text.match(/^\/([a-z]+)(?:@\w+)?(?:\s|$)/)?.[1];
+    const input = command && command in COMMANDS ? (COMMANDS[command] as Input) : { type: "text" as const, text };
+    await turn(ctx, input);
+  });
+
+  bot.on(["message:photo", "message:document", "message:voice", "message:audio"], async (ctx) => {
+    const m = ctx.message;
+    const file = m.photo ? m.photo[m.photo.length - 1] : (m.document ?? m.voice ?? m.audio);
+    if (!file) return;
+    await turn(ctx, await download(ctx, file.file_id, file.file_size));
+  });
+
+  // Anything else in a private chat (stickers, locations, contacts, edits...) gets a short, helpful reply.
+  bot.on("edited_message", (ctx) => turn(ctx, { type: "unsupported", reason: "edited" }));
+  bot.on("message", (ctx) => turn(ctx, { type: "unsupported" }));
+
+  /**
+   * Evidence is downloaded right away, not later: the hash must be taken at
+   * intake, and Telegram's file links expire. Big files are refused from
+   * their declared size, before downloading.
+   */
+  const download = async (ctx: Context, fileId: string, size: number | undefined): Promise<Input> => {
+    if (size !== undefined && size > deps.maxAttachmentBytes)
+      return fileInput(deps.attachments, Buffer.alloc(deps.maxAttachmentBytes + 1), deps.maxAttachmentBytes);
+    const file = await ctx.api.getFile(fileId);
+    if (!file.file_path) return { type: "unsupported" };
+    const response = await fetch(`${config.apiRoot}/file/bot${config.token}/${file.file_path}`);
+    if (!response.ok) throw new Error(`file download failed: HTTP ${response.status}`);
+    return fileInput(deps.attachments, Buffer.from(await response.arrayBuffer()), deps.maxAttachmentBytes);
+  };
+
+  // The one error boundary: log with context (no message text), answer politely.
+  bot.catch(async (err) => {
+    const ctx = err.ctx;
+    const e = err.error;
+    const kind = e instanceof GrammyError ? `api:${e.method}:${e.error_code}` : e instanceof HttpError ? "network" : "bug";
+    log.error("telegram.update_failed", {
+      update: ctx.update.update_id,
+      person: ctx.chat ? personRef(TELEGRAM_CHANNEL, String(ctx.chat.id)) : undefined,
+      kind,
+      error: e instanceof Error ? e.message.replace(/bot\d+:[\w-]+/g, "bot<token>") : String(e),
+    });
+    if (ctx.chat?.type === "private") {
+      const lang = (await conversation.languageOf(TELEGRAM_CHANNEL, String(ctx.chat.id)).catch(() => undefined)) ?? langHint(ctx);
+      const apology = conversation.apology(lang);
+      if (apology.type === "text")
+        await ctx.api.sendMessage(ctx.chat.id, toTelegramHtml(apology.text), { parse_mode: "HTML" }).catch(() => undefined);
+    }
+  });
+
+  return bot;
+}
+
+/** The command menu, in each of our languages (and Spanish as the default). */
+export async function registerCommands(bot: Bot, translate: Translate): Promise<void> {
+  const names = Object.keys(COMMANDS);
+  for (const lang of [undefined, ...LANGUAGES]) {
+    const commands = names.map((command) => ({ command, description: translate(lang ?? "es", `common:bot_commands.${command}`) }));
+    await bot.api.setMyCommands(commands, lang ? { language_code: lang } : {});
+  }
+}

@@ -1,0 +1,44 @@
+// HTTP: the app's own server. GET /health reports the process and channel
+// state; other routes (the Telegram webhook) are added by the caller. Bodies
+// are size-limited; unknown paths get 404.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  routes: Record<string, Route>;
+  health: () => Record<string, unknown>;
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? "/").split("?")[0] ?? "/";
+    if (req.method === "GET" && path === "/health") {
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", ...options.health() }));
+      return;
+    }
+    const route = options.routes[`${req.method} ${path}`];
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    Promise.resolve(route(req, res)).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  server.requestTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "0.0.0.0", resolve));
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  return {
+    server,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
