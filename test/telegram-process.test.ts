@@ -1,0 +1,122 @@
+// `npm run start:telegram` as a real process against the fake Bot API: long
+// polling, the webhook with its secret header, and a clean stop on SIGTERM.
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
+import type { RedisClient } from "../src/sessions/redis-session-store.js";
+import { FakeTelegram, FakeUser } from "./helpers/fake-telegram.js";
+import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+
+let client: RedisClient;
+const prefix = uniquePrefix();
+beforeAll(async () => {
+  client = await connectTestRedis();
+});
+afterAll(async () => {
+  await deleteByPrefix(client, prefix);
+  await client.close();
+});
+
+interface Bot {
+  child: ChildProcessWithoutNullStreams;
+  logs: Record<string, unknown>[];
+  exited: Promise<number | null>;
+}
+
+async function startProcess(tg: FakeTelegram, extra: Record<string, string> = {}): Promise<Bot & { port: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main/telegram.ts"], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_MAX_PER_CHAT_PER_SECOND: "100",
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      DATA_KEYS: TEST_KEYS,
+      PORT: "0",
+      LOG_LEVEL: "info",
+      ...extra,
+    },
+  });
+  const logs: Record<string, unknown>[] = [];
+  let buffer = "";
+  child.stderr.on("data", (d) => {
+    buffer += d;
+    const lines = buffer.split("\n");
+    buffer = lines.pop() ?? "";
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line));
+      } catch {
+        logs.push({ raw: line });
+      }
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  for (let i = 0; i < 200 && !logs.some((l) => l.event === "telegram.started"); i++) await new Promise((r) => setTimeout(r, 50));
+  const started = logs.find((l) => l.event === "telegram.started");
+  if (!started) throw new Error(`did not start: ${JSON.stringify(logs)}`);
+  return { child, logs, exited, port: Number(started.port) };
+}
+
+describe("npm run start:telegram", () => {
+  it("serves people over long polling and stops cleanly on SIGTERM", async () => {
+    const tg = new FakeTelegram();
+    await tg.start();
+    const bot = await startProcess(tg);
+    const ana = new FakeUser(tg, 8001, "es");
+    const first = await ana.say("/start");
+    expect(first.at(-1)).toBe("¿En qué te puedo ayudar? Elige una opción:");
+    expect((await ana.say({ button: "complaint" }))[1]).toContain("¿Qué pasó?");
+    const health = await fetch(`http://127.0.0.1:${bot.port}/health`).then((r) => r.json());
+    expect(health).toMatchObject({ status: "ok", telegram: "polling" });
+    bot.child.kill("SIGTERM");
+    expect(await bot.exited).toBe(0);
+    expect(bot.logs.map((l) => l.event)).toContain("telegram.stopped");
+    expect(JSON.stringify(bot.logs)).not.toContain("Qué pasó");
+    await tg.stop();
+  }, 60_000);
+
+  it("takes updates on the webhook only with the secret header", async () => {
+    const tg = new FakeTelegram();
+    await tg.start();
+    const secret = "webhook-secret-for-tests-0123456789";
+    const bot = await startProcess(tg, { TELEGRAM_WEBHOOK_URL: "http://127.0.0.1/telegram/webhook", TELEGRAM_WEBHOOK_SECRET: secret });
+    const setWebhook = tg.calls.find((c) => c.method === "setWebhook");
+    expect(setWebhook?.body).toMatchObject({ url: "http://127.0.0.1/telegram/webhook", secret_token: secret });
+    const update = (id: number) => ({
+      update_id: id,
+      message: { message_id: 1, date: 0, chat: { id: 8101, type: "private" }, from: { id: 8101, is_bot: false, first_name: "W", language_code: "en" }, text: "/start", entities: [{ type: "bot_command", offset: 0, length: 6 }] },
+    });
+    const post = (body: unknown, token?: string) =>
+      fetch(`http://127.0.0.1:${bot.port}/telegram/webhook`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(token ? { "x-telegram-bot-api-secret-token": token } : {}) },
+        body: JSON.stringify(body),
+      });
+    expect((await post(update(1), "wrong")).status).toBe(401);
+    expect((await post(update(1))).status).toBe(401);
+    expect(tg.sent).toHaveLength(0);
+    expect((await post(update(2), secret)).status).toBe(200);
+    expect(tg.sent.map((m) => m.text).at(-1)).toBe("How can I help you? Choose an option:");
+    // Telegram retrying the same update: answered 200, handled once.
+    const count = tg.sent.length;
+    expect((await post(update(2), secret)).status).toBe(200);
+    expect(tg.sent).toHaveLength(count);
+    bot.child.kill("SIGINT");
+    expect(await bot.exited).toBe(0);
+    await tg.stop();
+  }, 60_000);
+
+  it("refuses to start with a clear message when the configuration is wrong", async () => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main/telegram.ts"], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: "not-a-token" } });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((r) => child.on("close", r));
+    expect(code).toBe(2);
+    expect(stderr).toContain("TELEGRAM_BOT_TOKEN does not look like a bot token");
+  });
+});
