@@ -87,7 +87,14 @@ describe("npm run start:telegram", () => {
     expect(setWebhook?.body).toMatchObject({ url: "http://127.0.0.1/telegram/webhook", secret_token: secret });
     const update = (id: number) => ({
       update_id: id,
-      message: { message_id: 1, date: 0, chat: { id: 8101, type: "private" }, from: { id: 8101, is_bot: false, first_name: "W", language_code: "en" }, text: "/start", entities: [{ type: "bot_command", offset: 0, length: 6 }] },
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: 8101, type: "private" },
+        from: { id: 8101, is_bot: false, first_name: "W", language_code: "en" },
+        text: "/start",
+        entities: [{ type: "bot_command", offset: 0, length: 6 }],
+      },
     });
     const post = (body: unknown, token?: string) =>
       fetch(`http://127.0.0.1:${bot.port}/telegram/webhook`, {
@@ -110,7 +117,10 @@ describe("npm run start:telegram", () => {
   }, 60_000);
 
   it("refuses to start with a clear message when the configuration is wrong", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main/telegram.ts"], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: "not-a-token" } });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main/telegram.ts"], {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: "not-a-token" },
+    });
     let stderr = "";
     child.stderr.on("data", (d) => {
       stderr += d;

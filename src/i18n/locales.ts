@@ -73,7 +73,18 @@ export function createTranslate(resources: Resources): Translate {
     initAsync: false,
   });
   const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, ReturnType<typeof instance.getFixedT>>;
-  return (lang, key, params) => fixed[lang](key, params ?? {}) as string;
+  // Texts without variables never change: render each once (most buttons, labels and prompts).
+  const plain = new Map<string, string>();
+  return (lang, key, params) => {
+    if (params && Object.keys(params).length > 0) return fixed[lang](key, params) as string;
+    const memo = `${lang}\u0000${key}`;
+    let text = plain.get(memo);
+    if (text === undefined) {
+      text = fixed[lang](key, {}) as string;
+      plain.set(memo, text);
+    }
+    return text;
+  };
 }
 
 const COMMANDS: Command[] = ["menu", "back", "language", "restart", "status", "delete", "help", "skip", "done"];

@@ -2,10 +2,9 @@
 // inputs, outputs become Bot API calls; no flow logic here. One chat's updates
 // are handled in order (sequentialize), different chats in parallel; every
 // update once (UpdateLedger); 429s and 5xx retried (auto-retry, capped);
-// sending paced to Telegram's limits (throttler).
+// sending paced to Telegram's limits (pacing.ts).
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { apiThrottler } from "@grammyjs/transformer-throttler";
 import { Bot, type Context, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import type { AttachmentStore } from "../../cases/attachment-store.js";
 import type { Translate } from "../../engine/types.js";
@@ -14,6 +13,7 @@ import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
 import { fileInput } from "../files.js";
+import { pacing } from "./pacing.js";
 import { packButton, splitLong, toTelegramHtml, unpackButton } from "./render.js";
 import type { TelegramConfig } from "./telegram-config.js";
 import type { UpdateLedger } from "./update-dedupe.js";
@@ -48,21 +48,12 @@ function langHint(ctx: Context): Lang | undefined {
 /** Builds the bot; nothing runs until the caller starts polling or serves the webhook. */
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const { config, conversation, log } = deps;
-  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot } });
+  // Node's own fetch keeps connections to the Bot API alive (one handshake, not
+  // one per message); grammY's default client on Node does not for http:// roots.
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, fetch: globalThis.fetch as never } });
   // Outgoing calls: paced first, then retried; a retry waits at most maxRetrySeconds.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: config.maxRetrySeconds }));
-  bot.api.config.use(
-    apiThrottler({
-      global: {
-        reservoir: config.maxPerSecond,
-        reservoirRefreshAmount: config.maxPerSecond,
-        reservoirRefreshInterval: 1000,
-        maxConcurrent: Math.ceil(config.maxPerSecond),
-      },
-      group: { maxConcurrent: 1, minTime: Math.floor(1000 / config.maxPerChatPerSecond) },
-      out: { maxConcurrent: 1, minTime: Math.floor(1000 / config.maxPerChatPerSecond) },
-    }),
-  );
+  bot.api.config.use(pacing(config.maxPerSecond, config.maxPerChatPerSecond));
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
