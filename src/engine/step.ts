@@ -44,7 +44,16 @@ export function stepRef(p: Position): string {
 }
 
 export function step(env: StepEnv, current: Session | null, input: Input, langHint?: Lang): StepResult {
-  const run = new Turn(env, current ? structuredClone(current) : newSession(langHint ?? null));
+  return stepOwned(env, current ? structuredClone(current) : null, input, langHint);
+}
+
+/**
+ * Like step(), but works on `current` itself instead of a copy: for a caller
+ * that owns the session object and will not use it again (the host, which has
+ * just decoded it from storage). Saves a deep copy on every turn.
+ */
+export function stepOwned(env: StepEnv, current: Session | null, input: Input, langHint?: Lang): StepResult {
+  const run = new Turn(env, current ?? newSession(langHint ?? null));
   if (!current) run.startFlow(env.homeFlow);
   else run.handle(input);
   return { session: run.session, outputs: run.outputs };

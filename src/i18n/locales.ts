@@ -73,15 +73,19 @@ export function createTranslate(resources: Resources): Translate {
     initAsync: false,
   });
   const fixed = Object.fromEntries(LANGUAGES.map((l) => [l, instance.getFixedT(l)])) as Record<Lang, ReturnType<typeof instance.getFixedT>>;
-  // Texts without variables never change: render each once (most buttons, labels and prompts).
-  const plain = new Map<string, string>();
+  // The same key with the same values always renders the same text: keep the
+  // most recent renderings (buttons, labels, "Step 3 of 9"...). Bounded, so
+  // values people typed do not pile up in memory.
+  const rendered = new Map<string, string>();
   return (lang, key, params) => {
-    if (params && Object.keys(params).length > 0) return fixed[lang](key, params) as string;
-    const memo = `${lang}\u0000${key}`;
-    let text = plain.get(memo);
+    const values = params && Object.keys(params).length > 0 ? JSON.stringify(params) : "";
+    if (values.length > 200) return fixed[lang](key, params) as string;
+    const memo = `${lang}\u0000${key}\u0000${values}`;
+    let text = rendered.get(memo);
     if (text === undefined) {
-      text = fixed[lang](key, {}) as string;
-      plain.set(memo, text);
+      text = fixed[lang](key, params ?? {}) as string;
+      if (rendered.size >= 20_000) rendered.clear();
+      rendered.set(memo, text);
     }
     return text;
   };

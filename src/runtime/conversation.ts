@@ -3,7 +3,7 @@
 // step, and writes the session back with compare-and-set (retrying when
 // another process wrote first). Only then are the outputs returned to be sent.
 import type { StepEnv } from "../engine/node-kind.js";
-import { step } from "../engine/step.js";
+import { stepOwned } from "../engine/step.js";
 import type { Input, Lang, Output, Session } from "../engine/types.js";
 import { type Logger, personRef } from "../log/logger.js";
 import { KeyedMutex } from "../sessions/keyed-mutex.js";
@@ -89,7 +89,7 @@ export class Conversation {
           notices.push({ type: "text", text: env.translate(hint ?? env.defaultLang, "common:session.reset"), buttons: [] });
         }
       }
-      let result = step(env, session, input, hint);
+      let result = stepOwned(env, session, input, hint);
       const outputs: Output[] = [];
       let erased = false;
       for (let effects = 0; ; effects++) {
@@ -101,7 +101,7 @@ export class Conversation {
           throw new Error(`session ${ref}: more than ${Conversation.MAX_EFFECTS} effects in one turn`);
         const done = await this.perform(effect, { ...chat, lang: result.session.lang ?? env.defaultLang }, ref);
         erased ||= effect.name === ERASE_EFFECT && done.ok;
-        result = step(env, result.session, { type: "effect", name: effect.name, ...done }, hint);
+        result = stepOwned(env, result.session, { type: "effect", name: effect.name, ...done }, hint);
       }
       outputs.push(...result.outputs);
       if (erased) {

@@ -5,9 +5,8 @@ import { z } from "zod";
 import { LANGUAGES, SESSION_VERSION, type Session, type Value } from "../engine/types.js";
 
 const position = z.strictObject({ flow: z.string().min(1), node: z.string().min(1) });
-const value: z.ZodType<Value> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(value), z.record(z.string(), value)]),
-);
+/** Any JSON value (zod's own JSON schema: the same check as a recursive union, cheaper on every turn). */
+const value = z.json() as unknown as z.ZodType<Value>;
 
 export const sessionSchema = z.strictObject({
   v: z.literal(SESSION_VERSION),

@@ -13,6 +13,7 @@ import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
 import { fileInput } from "../files.js";
+import { keepAliveFetch } from "./http-fetch.js";
 import { pacing } from "./pacing.js";
 import { packButton, splitLong, toTelegramHtml, unpackButton } from "./render.js";
 import type { TelegramConfig } from "./telegram-config.js";
@@ -48,9 +49,8 @@ function langHint(ctx: Context): Lang | undefined {
 /** Builds the bot; nothing runs until the caller starts polling or serves the webhook. */
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const { config, conversation, log } = deps;
-  // Node's own fetch keeps connections to the Bot API alive (one handshake, not
-  // one per message); grammY's default client on Node does not for http:// roots.
-  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, fetch: globalThis.fetch as never } });
+  // Keep-alive connections to the Bot API (one handshake, not one per message), on a light client.
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, fetch: keepAliveFetch(config.apiRoot) as never } });
   // Outgoing calls: paced first, then retried; a retry waits at most maxRetrySeconds.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: config.maxRetrySeconds }));
   bot.api.config.use(pacing(config.maxPerSecond, config.maxPerChatPerSecond));
