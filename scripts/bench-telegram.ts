@@ -15,41 +15,14 @@ import { parseArgs } from "node:util";
 import { createClient } from "redis";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 import { FakeTelegram } from "../test/helpers/fake-telegram.js";
+import { WAGE_THEFT_ES } from "../test/helpers/scripts.js";
 
 const { values } = parseArgs({ options: { chats: { type: "string", default: "200" } } });
 const CHATS = Number(values.chats);
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const prefix = `bench:${randomBytes(4).toString("hex")}:`;
 const secret = "bench-webhook-secret-0123456789";
-const SCRIPT = [
-  "/start",
-  "3",
-  "1",
-  "1",
-  "Jalisco",
-  "Zapopan",
-  "Empacadora Sol",
-  "saltar",
-  "saltar",
-  "empacador",
-  "3",
-  "6",
-  "no",
-  "1/10/2026",
-  "saltar",
-  "3",
-  "500",
-  "4",
-  "0",
-  "si",
-  "No me pagaron las últimas cuatro semanas de trabajo.",
-  "saltar",
-  "1",
-  "si",
-  "no",
-  "1",
-  "estado",
-];
+const SCRIPT = ["/start", ...WAGE_THEFT_ES, "1", "estado"];
 
 const tg = new FakeTelegram();
 await tg.start();

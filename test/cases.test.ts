@@ -4,17 +4,17 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { DirectoryAttachmentStore } from "../src/cases/attachment-store.js";
 import { type CaseRecord, type CaseStore, MemoryCaseStore, newCaseRef } from "../src/cases/case-store.js";
 import { RedisCaseStore } from "../src/cases/redis-case-store.js";
 import type { Output } from "../src/engine/types.js";
 import { Keyring, keyringFromEnv } from "../src/privacy/keyring.js";
 import { MemorySessionStore } from "../src/sessions/memory-session-store.js";
-import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import type { SessionStore } from "../src/sessions/session-store.js";
 import { demoRuntime, FIXTURES } from "./helpers/fixtures.js";
-import { connectTestRedis, deleteByPrefix, uniquePrefix } from "./helpers/redis.js";
+import { useTestRedis } from "./helpers/redis.js";
+import { WAGE_THEFT_ES, WAGE_THEFT_ES_TO_EVIDENCE } from "./helpers/scripts.js";
 
 const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o.text] : []));
 const key = (b: number) => Buffer.alloc(32, b).toString("base64");
@@ -161,24 +161,16 @@ caseStoreContract(
   () => clock,
 );
 
-let client: RedisClient;
-const prefix = uniquePrefix();
-beforeAll(async () => {
-  client = await connectTestRedis();
-});
-afterAll(async () => {
-  await deleteByPrefix(client, prefix);
-  await client.close();
-});
-caseStoreContract("redis", () => new RedisCaseStore(client, prefix), sleep, Date.now);
+const redis = useTestRedis();
+caseStoreContract("redis", () => new RedisCaseStore(redis.client, redis.prefix), sleep, Date.now);
 
 describe("Redis case store", () => {
   it("announces each new case once on the caseworkers' stream, without personal data", async () => {
-    const store = new RedisCaseStore(client, `${prefix}stream:`);
+    const store = new RedisCaseStore(redis.client, `${redis.prefix}stream:`);
     const c = record({ urgent: true, category: "documents_taken" });
     await store.create(c);
     await store.create({ ...c, ref: newCaseRef() });
-    const events = await client.xRange(store.streamKey(), "-", "+");
+    const events = await redis.client.xRange(store.streamKey(), "-", "+");
     expect(events).toHaveLength(1);
     expect(events?.[0]?.message).toEqual({
       type: "case.created",
@@ -194,34 +186,7 @@ describe("Redis case store", () => {
 /** A complete intake, as the complaint flow leaves it in the session just before "Send". */
 async function fillReport(conversation: ReturnType<typeof demoRuntime>["conversation"], user: string) {
   const say = (text: string) => conversation.handle("t", user, { type: "text", text }, "es");
-  const answers = [
-    "hola",
-    "3",
-    "1",
-    "1",
-    "Jalisco",
-    "Zapopan",
-    "Empacadora Sol",
-    "saltar",
-    "saltar",
-    "empacador",
-    "3",
-    "6",
-    "no",
-    "1/10/2026",
-    "saltar",
-    "3",
-    "500",
-    "4",
-    "0",
-    "si",
-    "No me pagaron las últimas cuatro semanas de trabajo.",
-    "saltar",
-    "1",
-    "si",
-    "no",
-  ];
-  for (const a of answers) await say(a);
+  for (const a of ["hola", ...WAGE_THEFT_ES]) await say(a);
   return say;
 }
 
@@ -299,30 +264,7 @@ describe("delete my data", () => {
   it("removes the session, and the contact, chat link and evidence of the worker's cases", async () => {
     const rt = demoRuntime();
     const say = (text: string) => rt.conversation.handle("t", "w4", { type: "text", text }, "es");
-    const answers = [
-      "hola",
-      "3",
-      "1",
-      "1",
-      "Jalisco",
-      "Zapopan",
-      "Empacadora Sol",
-      "saltar",
-      "saltar",
-      "empacador",
-      "3",
-      "6",
-      "no",
-      "1/10/2026",
-      "saltar",
-      "3",
-      "500",
-      "4",
-      "0",
-      "si",
-      "No me pagaron las últimas cuatro semanas de trabajo.",
-    ];
-    for (const a of answers) await say(a);
+    for (const a of ["hola", ...WAGE_THEFT_ES.slice(0, WAGE_THEFT_ES_TO_EVIDENCE)]) await say(a);
     const put = await rt.attachments.put(readFileSync(join(FIXTURES, "evidence", "receipt.jpg")));
     if (!put.ok) throw new Error(put.reason);
     await rt.conversation.handle("t", "w4", { type: "media", media: put.media }, "es");

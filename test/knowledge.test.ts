@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { type GapsStore, MemoryGapsStore, RedisGapsStore, scrubQuestion } from "../src/knowledge/gaps.js";
 import { formatKbProblem, loadKnowledge } from "../src/knowledge/knowledge-base.js";
@@ -14,9 +14,8 @@ import { Conversation } from "../src/runtime/conversation.js";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 import { knowledgeEvents } from "../src/runtime/events.js";
 import { MemorySessionStore } from "../src/sessions/memory-session-store.js";
-import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { demoEnv, silentLog } from "./helpers/fixtures.js";
-import { connectTestRedis, deleteByPrefix, uniquePrefix } from "./helpers/redis.js";
+import { useTestRedis } from "./helpers/redis.js";
 
 const run = promisify(execFile);
 const SEEDS = process.env.SEEDS_DIR ?? join(PROJECT_ROOT, "..", "shared", "seeds");
@@ -203,19 +202,11 @@ describe("what curators see", () => {
     expect(scrubQuestion("x".repeat(500))).toHaveLength(120);
   });
 
-  let client: RedisClient;
-  const prefix = uniquePrefix();
-  beforeAll(async () => {
-    client = await connectTestRedis();
-  });
-  afterAll(async () => {
-    await deleteByPrefix(client, prefix);
-    await client.close();
-  });
+  const redis = useTestRedis();
 
   for (const [name, make] of [
     ["memory", () => new MemoryGapsStore()],
-    ["redis", () => new RedisGapsStore(client, prefix)],
+    ["redis", () => new RedisGapsStore(redis.client, redis.prefix)],
   ] as const) {
     it(`counts unanswered questions and votes from conversations (${name})`, async () => {
       const gaps: GapsStore = make();
@@ -242,7 +233,7 @@ describe("what curators see", () => {
       if (name === "redis") {
         const { stdout } = await run(process.execPath, ["--import", "tsx", "src/cli/kb.ts", "gaps", "--limit", "5"], {
           cwd: PROJECT_ROOT,
-          env: { ...process.env, REDIS_URL: process.env.REDIS_URL || "redis://127.0.0.1:6379", REDIS_PREFIX: prefix },
+          env: { ...process.env, REDIS_URL: process.env.REDIS_URL || "redis://127.0.0.1:6379", REDIS_PREFIX: redis.prefix },
         });
         expect(stdout).toContain("Questions with no answer [es]\n     2  receta de tamales #\n");
         expect(stdout).toContain("     1  recruitment-fees | el enganchador me cobra\n");

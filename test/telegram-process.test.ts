@@ -1,21 +1,12 @@
 // `npm run start:telegram` as a real process against the fake Bot API: long
 // polling, the webhook with its secret header, and a clean stop on SIGTERM.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
-import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { FakeTelegram, FakeUser } from "./helpers/fake-telegram.js";
-import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+import { REDIS_URL, TEST_KEYS, useTestRedis } from "./helpers/redis.js";
 
-let client: RedisClient;
-const prefix = uniquePrefix();
-beforeAll(async () => {
-  client = await connectTestRedis();
-});
-afterAll(async () => {
-  await deleteByPrefix(client, prefix);
-  await client.close();
-});
+const redis = useTestRedis();
 
 interface Bot {
   child: ChildProcessWithoutNullStreams;
@@ -32,7 +23,7 @@ async function startProcess(tg: FakeTelegram, extra: Record<string, string> = {}
       TELEGRAM_API_ROOT: tg.apiRoot,
       TELEGRAM_MAX_PER_CHAT_PER_SECOND: "100",
       REDIS_URL,
-      REDIS_PREFIX: prefix,
+      REDIS_PREFIX: redis.prefix,
       DATA_KEYS: TEST_KEYS,
       PORT: "0",
       LOG_LEVEL: "info",

@@ -1,10 +1,9 @@
 // The terminal chat as a real process: `npm start --silent -- --json` is the
 // machine interface automated checks use, so it is tested end to end here.
 import { spawn } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
-import type { RedisClient } from "../src/sessions/redis-session-store.js";
-import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+import { REDIS_URL, TEST_KEYS, useTestRedis } from "./helpers/redis.js";
 
 interface Run {
   code: number | null;
@@ -136,24 +135,16 @@ describe("terminal chat, interactive", () => {
 });
 
 describe("terminal chat with REDIS_URL", () => {
-  let client: RedisClient;
-  const prefix = uniquePrefix();
-  beforeAll(async () => {
-    client = await connectTestRedis();
-  });
-  afterAll(async () => {
-    await deleteByPrefix(client, prefix);
-    await client.close();
-  });
+  const redis = useTestRedis();
 
   it("resumes where the first run stopped when the same --user comes back", async () => {
-    const env = { REDIS_URL, REDIS_PREFIX: prefix, DATA_KEYS: TEST_KEYS };
+    const env = { REDIS_URL, REDIS_PREFIX: redis.prefix, DATA_KEYS: TEST_KEYS };
     const first = await chat(["--json", "--user", "ana"], ["hola", "2"], env);
     expect(first.messages[first.messages.length - 1]?.text).toBe(MENU.en);
     const second = await chat(["--json", "--user", "ana"], ["6"], env);
     expect(second.messages[0]?.text).toContain("🔒 *Your privacy*");
     const other = await chat(["--json", "--user", "bruno"], ["6"], env);
     expect(other.messages[0]?.text).toContain("Ki lang ou vle pale?");
-    expect(await client.keys(`${prefix}*`)).toHaveLength(2);
+    expect(await redis.client.keys(`${redis.prefix}*`)).toHaveLength(2);
   });
 });

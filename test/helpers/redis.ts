@@ -1,6 +1,7 @@
 // Test helpers: a real Redis at REDIS_URL (default redis://127.0.0.1:6379), a
 // key prefix unique to this run, and cleanup that deletes only our own keys.
 import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
 import { connectRedis, type RedisClient } from "../../src/sessions/redis-session-store.js";
 
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
@@ -23,3 +24,20 @@ export async function deleteByPrefix(client: RedisClient, prefix: string): Promi
 
 /** A fixed data key for tests that run the bot with Redis (never used outside tests). */
 export const TEST_KEYS = `t1:${Buffer.alloc(32, 7).toString("base64")}`;
+
+/**
+ * A Redis connection for the tests of the surrounding file or describe block,
+ * with a key prefix of its own; every key under that prefix is deleted after.
+ * Read `redis.client` inside tests and hooks (it connects in beforeAll).
+ */
+export function useTestRedis(): { client: RedisClient; prefix: string } {
+  const redis = { client: undefined as unknown as RedisClient, prefix: uniquePrefix() };
+  beforeAll(async () => {
+    redis.client = await connectTestRedis();
+  });
+  afterAll(async () => {
+    await deleteByPrefix(redis.client, redis.prefix);
+    await redis.client.close();
+  });
+  return redis;
+}
