@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+import { WAGE_THEFT_ES } from "./helpers/scripts.js";
 
 const run = promisify(execFile);
 const BOT = ["--import", "tsx", "src/main/terminal.ts", "--json", "--lang", "es"];
@@ -19,27 +20,12 @@ const MARKERS = {
   phone: "+52 33 9876 5432",
   description: "Frase-secreta-del-reporte: no me pagaron cuatro semanas.",
 };
+/** The shared Spanish report, with marked answers, a photo as evidence and a phone as contact. */
 const ANSWERS = [
   "hola",
-  "3",
-  "1",
-  "1",
-  "Jalisco",
-  "Zapopan",
+  ...WAGE_THEFT_ES.slice(0, 5),
   MARKERS.employer,
-  "saltar",
-  "saltar",
-  "empacador",
-  "3",
-  "6",
-  "no",
-  "1/10/2026",
-  "saltar",
-  "3",
-  "500",
-  "4",
-  "0",
-  "si",
+  ...WAGE_THEFT_ES.slice(6, 19),
   MARKERS.description,
   '{"file": "test/fixtures/evidence/receipt.jpg"}',
   "listo",
