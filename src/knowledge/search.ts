@@ -188,9 +188,11 @@ export class KnowledgeIndex {
     // The detected language first; the others only when it finds nothing sure (mixed-language questions).
     for (const l of [lang, ...LANGUAGES.filter((x) => x !== lang)]) {
       if (l !== lang && isConfident(rank(best)[0])) break;
-      // Telling words: not used by most articles (unknown words count: they are what the question is about).
-      const telling = this.analyzers[l].groups(question).filter((g) => !g.every((t) => this.weak[l].has(t)));
-      if (telling.length === 0) continue;
+      // Words used by most articles ("trabajo", "peye") tell less about the topic: they count half.
+      // Unknown words count fully: they are often what the question is really about.
+      const groups = this.analyzers[l].groups(question).map((g) => ({ terms: g, weight: g.every((t) => this.weak[l].has(t)) ? 0.5 : 1 }));
+      const total = groups.reduce((n, g) => n + g.weight, 0);
+      if (total === 0) continue;
       const weight = l === lang ? 1 : THRESHOLDS.otherLanguage;
       const seenHere = new Set<string>();
       for (const r of this.indexes[l].search(question)) {
@@ -198,13 +200,13 @@ export class KnowledgeIndex {
         // Results come best first: an article's later documents cannot raise its score.
         if (seenHere.has(article)) continue;
         seenHere.add(article);
-        const matched = telling.filter((g) => g.some((t) => countsAsMatch(t, r.terms))).length;
+        const matched = groups.filter((g) => g.terms.some((t) => countsAsMatch(t, r.terms))).reduce((n, g) => n + g.weight, 0);
         const score = r.score * weight;
         const seen = best.get(article);
         if (!seen || score > seen.score) {
           best.set(article, {
             score,
-            coverage: Math.max(matched / telling.length, seen?.coverage ?? 0),
+            coverage: Math.max(matched / total, seen?.coverage ?? 0),
             matched: Math.max(matched, seen?.matched ?? 0),
           });
         }
