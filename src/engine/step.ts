@@ -30,7 +30,7 @@ const MAX_VISITS = 200;
 /** Deepest nesting of flows calling flows. */
 const MAX_STACK = 16;
 /** How many earlier questions "back" can return through. */
-const MAX_HISTORY = 20;
+const MAX_HISTORY = 10;
 
 export function newSession(lang: Lang | null): Session {
   return { v: SESSION_VERSION, lang, at: null, stack: [], vars: {}, tries: 0, history: [] };
