@@ -49,7 +49,6 @@ export function newCaseRef(): string {
 export class MemoryCaseStore implements CaseStore {
   private readonly cases = new Map<string, CaseRecord & { expiresAt?: number }>();
   private readonly drafts = new Map<string, string>();
-  readonly events: { ref: string; urgent: boolean }[] = [];
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -59,7 +58,6 @@ export class MemoryCaseStore implements CaseStore {
     if (this.cases.has(record.ref)) throw new Error("case reference collision");
     this.cases.set(record.ref, { ...record });
     this.drafts.set(record.draftId, record.ref);
-    this.events.push({ ref: record.ref, urgent: record.urgent });
     return { ref: record.ref, created: true };
   }
 

@@ -59,11 +59,3 @@ export function evaluate(condition: Condition, session: Session): boolean {
   if (condition.lte !== undefined && !(n !== undefined && n <= condition.lte)) return false;
   return true;
 }
-
-/** Variables a condition reads, for the graph diagram and checks. */
-export function conditionVars(condition: Condition): string[] {
-  if ("all" in condition) return condition.all.flatMap(conditionVars);
-  if ("any" in condition) return condition.any.flatMap(conditionVars);
-  if ("not" in condition) return conditionVars(condition.not);
-  return [condition.var];
-}

@@ -3,7 +3,6 @@
 // so later features (knowledge answers, complaint filing, handoff) add a module
 // and register it instead of changing the core.
 import type { z } from "zod";
-import type { Condition } from "./conditions.js";
 import type { Input, Lang, MediaRef, Position, Session, Translate, Value } from "./types.js";
 
 /** Fields every node has. */
@@ -119,8 +118,6 @@ export interface NodeKind<N extends BaseNode = BaseNode> {
   /** Flows this node calls. */
   calls?(node: N): string[];
   texts(node: N): TextRef[];
-  /** Conditions this node evaluates, for the diagram. */
-  conditions?(node: N): Condition[];
   /** For waiting nodes: how many invalid answers before taking the way out, and where it leads. */
   retry?(node: N): { max: number; exit?: string };
   enter(ctx: NodeContext, node: N): Next;

@@ -33,7 +33,6 @@ export interface Analyzer {
   groups(text: string): string[][];
   /** groups() for text already split by words(). */
   groupsOf(tokens: string[]): string[][];
-  isStopword(word: string): boolean;
 }
 
 function foldForSearch(text: string): string {
@@ -100,7 +99,6 @@ export function createAnalyzer(data: LangData): Analyzer {
 
   return {
     words,
-    isStopword: (word) => stop.has(word),
     terms: (text) => groupsOf(words(text)).flat(),
     groups: (text) => groupsOf(words(text)),
     groupsOf,

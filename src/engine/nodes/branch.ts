@@ -20,7 +20,6 @@ export const branchKind: NodeKind<BranchNode> = {
     ...n.cases.map((c, i) => ({ field: `cases[${i}].target`, target: c.target, label: `case ${i + 1}` })),
     { field: "default", target: n.default, label: "default" },
   ],
-  conditions: (n) => n.cases.map((c) => c.when),
   texts: () => [],
   enter(ctx, n) {
     const hit = n.cases.find((c) => evaluate(c.when, ctx.session));
