@@ -11,7 +11,7 @@ import type { AttachmentStore } from "../cases/attachment-store.js";
 import type { Input, Lang, Output } from "../engine/types.js";
 import type { Logger } from "../log/logger.js";
 import type { Conversation } from "../runtime/conversation.js";
-import { fileInput } from "./files.js";
+import { fileInput, fileTooLarge } from "./files.js";
 
 export const TERMINAL_CHANNEL = "terminal";
 
@@ -46,7 +46,7 @@ async function readFileLine(path: string, attachments: AttachmentStore, maxBytes
   try {
     const info = await stat(path);
     if (!info.isFile()) return { type: "unsupported" };
-    if (info.size > maxBytes) return fileInput(attachments, Buffer.alloc(maxBytes + 1), maxBytes);
+    if (info.size > maxBytes) return fileTooLarge(maxBytes);
     return fileInput(attachments, await readFile(path), maxBytes);
   } catch {
     return { type: "unsupported" };

@@ -12,7 +12,7 @@ import { type Input, isLang, LANGUAGES, type Lang, type Output } from "../../eng
 import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
-import { fileInput } from "../files.js";
+import { fileInput, fileTooLarge } from "../files.js";
 import { keepAliveFetch } from "./http-fetch.js";
 import { pacing } from "./pacing.js";
 import { packButton, splitLong, toTelegramHtml, unpackButton } from "./render.js";
@@ -131,8 +131,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
    * their declared size, before downloading.
    */
   const download = async (ctx: Context, fileId: string, size: number | undefined): Promise<Input> => {
-    if (size !== undefined && size > deps.maxAttachmentBytes)
-      return fileInput(deps.attachments, Buffer.alloc(deps.maxAttachmentBytes + 1), deps.maxAttachmentBytes);
+    if (size !== undefined && size > deps.maxAttachmentBytes) return fileTooLarge(deps.maxAttachmentBytes);
     const file = await ctx.api.getFile(fileId);
     if (!file.file_path) return { type: "unsupported" };
     const response = await fetch(`${config.apiRoot}/file/bot${config.token}/${file.file_path}`);
