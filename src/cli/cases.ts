@@ -87,14 +87,9 @@ async function main(): Promise<number> {
   const keyring = keyringFromEnv(config.dataKeys, config.dataKeyId);
   const client = await connectRedis(config.redisUrl);
   try {
-    const service = new CaseService(
-      new RedisCaseStore(client, config.redisPrefix),
-      keyring,
-      new DirectoryAttachmentStore(config.attachmentsDir, keyring),
-    );
-    const cases = await new RedisCaseStore(client, config.redisPrefix).list(
-      args.data.since ? `${args.data.since}T00:00:00.000Z` : undefined,
-    );
+    const store = new RedisCaseStore(client, config.redisPrefix);
+    const service = new CaseService(store, keyring, new DirectoryAttachmentStore(config.attachmentsDir, keyring));
+    const cases = await store.list(args.data.since ? `${args.data.since}T00:00:00.000Z` : undefined);
     process.stderr.write(
       `WARNING: this output holds personal data of ${cases.length} case(s). Keep it safe, share it only as the workers allowed, and delete it when done.\n`,
     );

@@ -12,7 +12,6 @@ import { FlowLoadError } from "../flows/errors.js";
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime } from "../runtime/create-runtime.js";
-import { connectRedis } from "../sessions/redis-session-store.js";
 
 /** Upper bound for the whole shutdown, so an orchestrator's SIGKILL is never needed. */
 const SHUTDOWN_MS = 25_000;
@@ -36,15 +35,8 @@ async function main(): Promise<number> {
     process.stderr.write(`${known ? "" : "Could not start: "}${(error as Error).message}\n`);
     return 1;
   }
-  let ledger: UpdateLedger = new MemoryUpdateLedger();
-  let closeLedger = async () => {};
-  if (config.redisUrl) {
-    const client = await connectRedis(config.redisUrl);
-    ledger = new RedisUpdateLedger(client, config.redisPrefix);
-    closeLedger = async () => {
-      await client.close();
-    };
-  }
+  // The same Redis connection as the sessions: one per process.
+  const ledger: UpdateLedger = runtime.redis ? new RedisUpdateLedger(runtime.redis, config.redisPrefix) : new MemoryUpdateLedger();
   const bot = createTelegramBot({
     config: telegram,
     conversation: runtime.conversation,
@@ -62,7 +54,6 @@ async function main(): Promise<number> {
       `Could not reach the Telegram Bot API at ${telegram.apiRoot}: ${(error as Error).message.replace(/bot\d+:[\w-]+/g, "bot<token>")}\n`,
     );
     await runtime.close();
-    await closeLedger();
     return 1;
   }
 
@@ -113,7 +104,6 @@ async function main(): Promise<number> {
       timer.unref();
       stop()
         .then(() => runtime.close())
-        .then(closeLedger)
         .then(resolve, resolve);
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));

@@ -17,7 +17,7 @@ import type { Logger } from "../log/logger.js";
 import { Keyring, keyringFromEnv } from "../privacy/keyring.js";
 import { EncryptedSessionStore } from "../sessions/encrypted-session-store.js";
 import { MemorySessionStore } from "../sessions/memory-session-store.js";
-import { connectRedis, RedisSessionStore } from "../sessions/redis-session-store.js";
+import { connectRedis, type RedisClient, RedisSessionStore } from "../sessions/redis-session-store.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import { Conversation } from "./conversation.js";
 import { caseEffects } from "./effects.js";
@@ -46,6 +46,8 @@ export interface Runtime {
   caseStore: CaseStore;
   attachments: AttachmentStore;
   keyring: Keyring;
+  /** The Redis connection the runtime uses, for channels that keep state there too (closed by close()). */
+  redis: RedisClient | undefined;
   loaded: LoadedFlows;
   close(): Promise<void>;
 }
@@ -96,9 +98,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let gaps: GapsStore = new MemoryGapsStore();
   let caseStore: CaseStore = new MemoryCaseStore();
   let closeStore = async () => {};
+  let redis: RedisClient | undefined;
   if (!store) {
     if (config.redisUrl) {
       const client = await connectRedis(config.redisUrl);
+      redis = client;
       store = new RedisSessionStore(client, config.redisPrefix);
       gaps = new RedisGapsStore(client, config.redisPrefix);
       caseStore = new RedisCaseStore(client, config.redisPrefix);
@@ -124,7 +128,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     events: [knowledgeEvents(gaps)],
     effects: caseEffects(cases),
   });
-  return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, close: closeStore };
+  return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, redis, close: closeStore };
 }
 
 /** The keys for data at rest; on the embedded default without keys, a temporary one, loudly. */
