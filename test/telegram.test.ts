@@ -234,6 +234,16 @@ describe("Telegram bot against a fake Bot API server", () => {
     expect((await eli.settle(b2))[0]?.text).toMatch(/^No puedo recibir ese tipo de archivo/);
   }, 60_000);
 
+  it("ignores an update whose shape is wrong, and goes on serving", async () => {
+    const ivy = new FakeUser(tg, 5007, "es");
+    const sent = tg.sent.length;
+    tg.push({ message: { message_id: 1, date: 0, chat: { id: "not-a-number", type: "private" }, text: "hola" } });
+    tg.push({ callback_query: { id: "cq-bad", from: { id: 5007 }, data: "x".repeat(300) } });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(tg.sent.length).toBe(sent);
+    expect((await ivy.say("/start")).at(-1)).toBe("¿En qué te puedo ayudar? Elige una opción:");
+  });
+
   it("gives stickers, locations and edits a short helpful reply", async () => {
     const fer = new FakeUser(tg, 5006, "en");
     await fer.say("/start");

@@ -1,6 +1,7 @@
 // Telegram: how engine outputs look on Telegram. Our texts mark *bold* and
 // _italic_ the WhatsApp way; here they become HTML, everything else escaped.
 // Long texts are split at line breaks under Telegram's 4096-character limit.
+import { z } from "zod";
 
 const LIMIT = 4000;
 
@@ -35,11 +36,13 @@ export function packButton(ref: string | undefined, id: string): string | undefi
   return Buffer.byteLength(data) <= 64 ? data : undefined;
 }
 
+const callbackData = z
+  .string()
+  .max(64)
+  .regex(/^[0-9a-z]{0,8}\|[\w:.-]{1,56}$/);
+
 export function unpackButton(data: string): { ref?: string; id: string } | undefined {
-  const at = data.indexOf("|");
-  if (at < 0 || data.length > 64) return undefined;
-  const ref = data.slice(0, at);
-  const id = data.slice(at + 1);
-  if (!/^[\w:.-]{1,56}$/.test(id) || !/^[0-9a-z]{0,8}$/.test(ref)) return undefined;
+  if (!callbackData.safeParse(data).success) return undefined;
+  const [ref, id] = data.split("|", 2) as [string, string];
   return ref ? { ref, id } : { id };
 }

@@ -6,6 +6,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type Context, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import { z } from "zod";
 import type { AttachmentStore } from "../../cases/attachment-store.js";
 import type { Translate } from "../../engine/types.js";
 import { type Input, isLang, LANGUAGES, type Lang, type Output } from "../../engine/types.js";
@@ -31,6 +32,19 @@ const COMMANDS: Record<string, Input> = {
   delete: { type: "button", id: "cmd:delete" },
 };
 
+const chat = z.object({ id: z.number().int(), type: z.string() });
+const from = z.object({ id: z.number().int(), language_code: z.string().max(35).optional() });
+const message = z.object({ chat, from: from.optional(), text: z.string().max(4096).optional() });
+/** What the adapter reads from an update (everything else passes through untouched). */
+const updateSchema = z.object({
+  update_id: z.number().int().nonnegative(),
+  message: message.optional(),
+  edited_message: message.optional(),
+  callback_query: z
+    .object({ id: z.string().min(1), from, data: z.string().max(256).optional(), message: z.object({ chat }).optional() })
+    .optional(),
+});
+
 export interface TelegramDeps {
   config: TelegramConfig;
   conversation: Conversation;
@@ -54,6 +68,12 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   // Outgoing calls: paced first, then retried; a retry waits at most maxRetrySeconds.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: config.maxRetrySeconds }));
   bot.api.config.use(pacing(config.maxPerSecond, config.maxPerChatPerSecond));
+
+  // The boundary: the parts of an update this adapter reads must have the shape it expects.
+  bot.use(async (ctx, next) => {
+    if (updateSchema.safeParse(ctx.update).success) return next();
+    log.warn("telegram.invalid_update", { update: typeof ctx.update?.update_id === "number" ? ctx.update.update_id : -1 });
+  });
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
