@@ -112,3 +112,28 @@ contract(
     await Promise.all(clients.map((c) => c.close()));
   },
 );
+
+describe("Redis store when the connection drops", () => {
+  it("fails at once while reconnecting (no offline queue), then works again by itself", async () => {
+    const client = await connectTestRedis();
+    const admin = await connectTestRedis();
+    const dropPrefix = uniquePrefix();
+    const store = new RedisSessionStore(client, dropPrefix);
+    try {
+      expect(await store.write("p", "one", 0, 60_000)).toBe(true);
+      const id = await client.clientId();
+      const dropped = new Promise<void>((resolve) => client.once("reconnecting", () => resolve()));
+      await admin.clientKill({ filter: "ID", id });
+      await dropped;
+      const t0 = performance.now();
+      await expect(store.read("p")).rejects.toThrow();
+      expect(performance.now() - t0).toBeLessThan(200);
+      // The client reconnects on its own; the data written before is intact.
+      await new Promise<void>((resolve) => (client.isReady ? resolve() : client.once("ready", () => resolve())));
+      expect(await store.read("p")).toEqual({ rev: 1, data: "one" });
+    } finally {
+      await deleteByPrefix(admin, dropPrefix);
+      await Promise.all([client.close(), admin.close()]);
+    }
+  });
+});

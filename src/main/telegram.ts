@@ -4,6 +4,7 @@
 // flight, and closes Redis.
 import { run } from "@grammyjs/runner";
 import { webhookCallback } from "grammy";
+import { keepAliveFetch } from "../channels/telegram/http-fetch.js";
 import { createTelegramBot, registerCommands } from "../channels/telegram/telegram-channel.js";
 import { parseTelegramConfig, TelegramConfigError } from "../channels/telegram/telegram-config.js";
 import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../channels/telegram/update-dedupe.js";
@@ -37,7 +38,9 @@ async function main(): Promise<number> {
   }
   // The same Redis connection as the sessions: one per process.
   const ledger: UpdateLedger = runtime.redis ? new RedisUpdateLedger(runtime.redis, config.redisPrefix) : new MemoryUpdateLedger();
+  const apiClient = keepAliveFetch(telegram.apiRoot);
   const bot = createTelegramBot({
+    fetch: apiClient,
     config: telegram,
     conversation: runtime.conversation,
     attachments: runtime.attachments,
@@ -53,6 +56,7 @@ async function main(): Promise<number> {
     process.stderr.write(
       `Could not reach the Telegram Bot API at ${telegram.apiRoot}: ${(error as Error).message.replace(/bot\d+:[\w-]+/g, "bot<token>")}\n`,
     );
+    await apiClient.close();
     await runtime.close();
     return 1;
   }
@@ -103,6 +107,7 @@ async function main(): Promise<number> {
       }, SHUTDOWN_MS);
       timer.unref();
       stop()
+        .then(() => apiClient.close())
         .then(() => runtime.close())
         .then(resolve, resolve);
     };

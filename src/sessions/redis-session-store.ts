@@ -17,6 +17,13 @@ function makeClient(url: string) {
   let ready = false;
   const client = createClient({
     url,
+    // No per-command timeout: node-redis makes one AbortSignal timer per command
+    // for it, which cost a third of the client's CPU in npm run bench:telegram.
+    // A lost connection still fails commands at once: the socket's error rejects
+    // those in flight, and without the offline queue new ones are refused while
+    // it reconnects (the person gets an apology) instead of waiting.
+    commandOptions: { timeout: 0 },
+    disableOfflineQueue: true,
     socket: {
       connectTimeout: 5000,
       reconnectStrategy: (retries: number, cause: Error) => {

@@ -26,7 +26,15 @@ export class FakeTelegram {
   readonly sent: SentMessage[] = [];
   readonly calls: { method: string; body: Record<string, unknown>; at: number; status: number }[] = [];
   readonly callbackAnswers: string[] = [];
+  /** Messages sent, also when not recorded. */
+  sentCount = 0;
   port = 0;
+  private readonly record: boolean;
+
+  /** `record: false` (the benchmark) keeps counts only, not every call and message. */
+  constructor(options: { record?: boolean } = {}) {
+    this.record = options.record ?? true;
+  }
 
   get apiRoot() {
     return `http://127.0.0.1:${this.port}`;
@@ -104,7 +112,7 @@ export class FakeTelegram {
       }
       return this.reply(res, 500, { ok: false, error_code: 500, description: "Internal Server Error" });
     }
-    this.calls.push({ method, body, at: Date.now(), status: 200 });
+    if (this.record) this.calls.push({ method, body, at: Date.now(), status: 200 });
     const ok = (result: unknown) => this.reply(res, 200, { ok: true, result });
     switch (method) {
       case "getMe":
@@ -134,11 +142,14 @@ export class FakeTelegram {
         return ok(this.updates.filter((u) => (u.update_id as number) >= offset).slice(0, limit));
       }
       case "sendMessage": {
-        const message = { ...(body as unknown as SentMessage), at: Date.now() };
-        if (typeof body.reply_markup === "string") message.reply_markup = JSON.parse(body.reply_markup);
-        this.sent.push(message);
+        this.sentCount++;
+        if (this.record) {
+          const message = { ...(body as unknown as SentMessage), at: Date.now() };
+          if (typeof body.reply_markup === "string") message.reply_markup = JSON.parse(body.reply_markup);
+          this.sent.push(message);
+        }
         return ok({
-          message_id: this.sent.length,
+          message_id: this.sentCount,
           date: Math.floor(Date.now() / 1000),
           chat: { id: Number(body.chat_id), type: "private" },
           text: body.text,

@@ -53,6 +53,8 @@ export interface TelegramDeps {
   ledger: UpdateLedger;
   translate: Translate;
   log: Logger;
+  /** The Bot API client (its connection pool is the caller's to close); one of its own otherwise. */
+  fetch?: ReturnType<typeof keepAliveFetch>;
 }
 
 function langHint(ctx: Context): Lang | undefined {
@@ -64,7 +66,8 @@ function langHint(ctx: Context): Lang | undefined {
 export function createTelegramBot(deps: TelegramDeps): Bot {
   const { config, conversation, log } = deps;
   // Keep-alive connections to the Bot API (one handshake, not one per message), on a light client.
-  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, fetch: keepAliveFetch(config.apiRoot) as never } });
+  const apiFetch = deps.fetch ?? keepAliveFetch(config.apiRoot);
+  const bot = new Bot(config.token, { client: { apiRoot: config.apiRoot, fetch: apiFetch as never } });
   // Outgoing calls: paced first, then retried; a retry waits at most maxRetrySeconds.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: config.maxRetrySeconds }));
   bot.api.config.use(pacing(config.maxPerSecond, config.maxPerChatPerSecond));
