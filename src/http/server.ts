@@ -3,6 +3,22 @@
 // are size-limited; unknown paths get 404.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
+export class BodyTooLargeError extends Error {}
+
+/** Reads a request body up to `maxBytes` (a webhook's raw bytes, as signed); more than that is refused. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > maxBytes) throw new BodyTooLargeError(`body over ${maxBytes} bytes`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new BodyTooLargeError(`body over ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 export interface HttpServerOptions {
@@ -24,8 +40,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       res.writeHead(404).end();
       return;
     }
-    Promise.resolve(route(req, res)).catch(() => {
-      if (!res.headersSent) res.writeHead(500).end();
+    Promise.resolve(route(req, res)).catch((error) => {
+      if (!res.headersSent) res.writeHead(error instanceof BodyTooLargeError ? 413 : 500).end();
     });
   });
   server.requestTimeout = 30_000;

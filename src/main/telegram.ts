@@ -7,7 +7,7 @@ import { webhookCallback } from "grammy";
 import { keepAliveFetch } from "../channels/telegram/http-fetch.js";
 import { createTelegramBot, registerCommands } from "../channels/telegram/telegram-channel.js";
 import { parseTelegramConfig, TelegramConfigError } from "../channels/telegram/telegram-config.js";
-import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../channels/telegram/update-dedupe.js";
+import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../channels/update-ledger.js";
 import { ConfigError, parseConfig } from "../config/config.js";
 import { FlowLoadError } from "../flows/errors.js";
 import { startHttpServer } from "../http/server.js";

@@ -1,8 +1,8 @@
 // Telegram: pacing of outgoing messages to Telegram's limits — about one
-// message a second per chat and 30 a second overall (configurable). A small
-// API transformer: calls under the limits go straight through (no timers);
-// calls over them wait for their slot, in order.
+// message a second per chat and 30 a second overall (configurable) — as a
+// grammY API transformer around the shared pacer.
 import type { Transformer } from "grammy";
+import { createPacer } from "../pacer.js";
 
 /** Methods that put a message in a chat (and so count against its limit). */
 const SENDING = new Set([
@@ -20,20 +20,9 @@ const SENDING = new Set([
 ]);
 
 export function pacing(perSecond: number, perChatPerSecond: number, now: () => number = Date.now): Transformer {
-  const chatGap = 1000 / perChatPerSecond;
-  const globalGap = 1000 / perSecond;
-  const nextForChat = new Map<string, number>();
-  let nextGlobal = 0;
+  const pace = createPacer({ perSecond, perChatPerSecond, now });
   return async (prev, method, payload, signal) => {
-    const chat = SENDING.has(method) && payload && "chat_id" in payload ? String(payload.chat_id) : undefined;
-    if (chat !== undefined) {
-      const t = now();
-      const at = Math.max(t, nextForChat.get(chat) ?? 0, nextGlobal);
-      nextForChat.set(chat, at + chatGap);
-      nextGlobal = Math.max(nextGlobal, at) + globalGap;
-      if (nextForChat.size > 50_000) for (const [k, v] of nextForChat) if (v < t) nextForChat.delete(k);
-      if (at > t) await new Promise((resolve) => setTimeout(resolve, at - t));
-    }
+    if (SENDING.has(method) && payload && "chat_id" in payload) await pace(String(payload.chat_id));
     return prev(method, payload, signal);
   };
 }

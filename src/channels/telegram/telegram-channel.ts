@@ -13,12 +13,13 @@ import { type Input, isLang, LANGUAGES, type Lang, type Output } from "../../eng
 import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
+import { packButton, unpackButton } from "../buttons.js";
 import { fileInput, fileTooLarge } from "../files.js";
+import type { UpdateLedger } from "../update-ledger.js";
 import { keepAliveFetch } from "./http-fetch.js";
 import { pacing } from "./pacing.js";
-import { packButton, splitLong, toTelegramHtml, unpackButton } from "./render.js";
+import { splitForTelegram, toTelegramHtml } from "./render.js";
 import type { TelegramConfig } from "./telegram-config.js";
-import type { UpdateLedger } from "./update-dedupe.js";
 
 export const TELEGRAM_CHANNEL = "telegram";
 
@@ -109,7 +110,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     const chatId = ctx.chat?.id as number;
     for (const o of outputs) {
       if (o.type !== "text") continue;
-      const parts = splitLong(o.text);
+      const parts = splitForTelegram(o.text);
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
         const keyboard = last && o.buttons.length > 0 ? new InlineKeyboard() : undefined;

@@ -1,15 +1,19 @@
-// Telegram: every update is handled once, even when Telegram delivers it again
-// (a webhook retry, a restart) or two bot processes see it. An update is
-// claimed before it is handled (a short lease, so a crash frees it) and marked
-// done once its turn is saved.
-import type { RedisClient } from "../../sessions/redis-session-store.js";
+// Channels: every incoming update (a Telegram update, a WhatsApp message) is
+// handled once, even when the platform delivers it again (a webhook retry, a
+// restart) or two bot processes see it. An update is claimed before it is
+// handled (a short lease, so a crash frees it) and marked done once its turn
+// is saved. Ids are the platform's own (Telegram's update_id, WhatsApp's
+// message id), kept per platform under `namespace`.
+import type { RedisClient } from "../sessions/redis-session-store.js";
+
+export type UpdateId = number | string;
 
 export interface UpdateLedger {
   /** True if this process may handle the update now. */
-  claim(updateId: number): Promise<boolean>;
-  done(updateId: number): Promise<void>;
+  claim(updateId: UpdateId): Promise<boolean>;
+  done(updateId: UpdateId): Promise<void>;
   /** The handling failed before its turn was saved: let a redelivery try again. */
-  release(updateId: number): Promise<void>;
+  release(updateId: UpdateId): Promise<void>;
 }
 
 const LEASE_MS = 60_000;
@@ -17,11 +21,11 @@ const LEASE_MS = 60_000;
 const REMEMBER_MS = 24 * 3_600_000;
 
 export class MemoryUpdateLedger implements UpdateLedger {
-  private readonly seen = new Map<number, number>();
+  private readonly seen = new Map<UpdateId, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async claim(id: number) {
+  async claim(id: UpdateId) {
     const until = this.seen.get(id);
     if (until !== undefined && until > this.now()) return false;
     this.seen.set(id, this.now() + LEASE_MS);
@@ -29,11 +33,11 @@ export class MemoryUpdateLedger implements UpdateLedger {
     return true;
   }
 
-  async done(id: number) {
+  async done(id: UpdateId) {
     this.seen.set(id, this.now() + REMEMBER_MS);
   }
 
-  async release(id: number) {
+  async release(id: UpdateId) {
     this.seen.delete(id);
   }
 }
@@ -42,19 +46,21 @@ export class RedisUpdateLedger implements UpdateLedger {
   constructor(
     private readonly client: RedisClient,
     private readonly prefix: string,
+    /** Which platform's ids: "tg" (Telegram), "wa" (WhatsApp)... */
+    private readonly namespace = "tg",
   ) {}
 
-  private key = (id: number) => `${this.prefix}tg:update:${id}`;
+  private key = (id: UpdateId) => `${this.prefix}${this.namespace}:update:${id}`;
 
-  async claim(id: number) {
+  async claim(id: UpdateId) {
     return (await this.client.set(this.key(id), "claimed", { NX: true, PX: LEASE_MS })) === "OK";
   }
 
-  async done(id: number) {
+  async done(id: UpdateId) {
     await this.client.set(this.key(id), "done", { PX: REMEMBER_MS });
   }
 
-  async release(id: number) {
+  async release(id: UpdateId) {
     await this.client.del(this.key(id));
   }
 }

@@ -1,0 +1,23 @@
+// Channels: button data that comes back from the platform (Telegram callback
+// data, WhatsApp reply ids): "<step ref>|<button id>", at most 64 bytes (the
+// smallest limit, Telegram's). The step ref lets the engine tell an old
+// menu's button from the current one; anything else is refused at the boundary.
+import { z } from "zod";
+
+export const MAX_BUTTON_DATA_BYTES = 64;
+
+export function packButton(ref: string | undefined, id: string): string | undefined {
+  const data = `${ref ?? ""}|${id}`;
+  return Buffer.byteLength(data) <= MAX_BUTTON_DATA_BYTES ? data : undefined;
+}
+
+const buttonData = z
+  .string()
+  .max(MAX_BUTTON_DATA_BYTES)
+  .regex(/^[0-9a-z]{0,8}\|[\w:.-]{1,56}$/);
+
+export function unpackButton(data: string): { ref?: string; id: string } | undefined {
+  if (!buttonData.safeParse(data).success) return undefined;
+  const [ref, id] = data.split("|", 2) as [string, string];
+  return ref ? { ref, id } : { id };
+}
