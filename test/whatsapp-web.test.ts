@@ -22,7 +22,7 @@ import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { FakePhone, FakeWwebClient, settle, wwebMessage } from "./helpers/fake-wweb.js";
 import { FIXTURES, silentLog } from "./helpers/fixtures.js";
 import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
-import { WAGE_THEFT_ES, WAGE_THEFT_ES_TO_EVIDENCE } from "./helpers/scripts.js";
+import { WAGE_THEFT, WAGE_THEFT_ES, WAGE_THEFT_ES_TO_EVIDENCE } from "./helpers/scripts.js";
 
 let client: RedisClient;
 let runtime: Runtime;
@@ -104,8 +104,10 @@ describe("WhatsApp rendering", () => {
     const c = parseWwebConfig({});
     expect(c).toMatchObject({ sessionDir: "data/whatsapp-session", auth: "local", chromiumPath: "/usr/bin/chromium", port: 3000 });
     expect(() => parseWwebConfig({ WHATSAPP_AUTH: "remote" })).toThrow(/WHATSAPP_AUTH=remote keeps the session in Redis: set REDIS_URL/);
-    expect(() => parseWwebConfig({ WHATSAPP_PAIRING_PHONE: "+52 55 1234", WHATSAPP_LOGIN_PASSWORD: "short" })).toThrow(
-      /WHATSAPP_PAIRING_PHONE: the phone number in international form[\s\S]*WHATSAPP_LOGIN_PASSWORD must be at least 12 characters/,
+    expect(() =>
+      parseWwebConfig({ WHATSAPP_AUTH: "remote", WHATSAPP_PAIRING_PHONE: "+52 55 1234", WHATSAPP_LOGIN_PASSWORD: "short" }),
+    ).toThrow(
+      /WHATSAPP_PAIRING_PHONE: the phone number in international form[\s\S]*WHATSAPP_LOGIN_PASSWORD must be at least 12 characters[\s\S]*set REDIS_URL/,
     );
   });
 });
@@ -125,6 +127,22 @@ describe("WhatsApp through whatsapp-web.js", () => {
     expect(filed[0]).toMatch(/Tu número de reporte es:\n\n\*[0-9A-Z]{4}-[0-9A-Z]{4}\*/);
     expect(latest().sent.every((m) => m.chatId === ana.chatId || !m.chatId.startsWith("5215511110001"))).toBe(true);
   }, 60_000);
+
+  it.each([
+    ["2", "en"],
+    ["3", "ht"],
+  ] as const)(
+    "files a complaint in every language (choice %s: %s)",
+    async (choice, lang) => {
+      const ha = phone(`52155111102${choice}0`);
+      await ha.say("hola");
+      await ha.say(choice);
+      for (const answer of WAGE_THEFT[lang]) await ha.say(answer);
+      const filed = await ha.say("1");
+      expect(filed[0]).toMatch(/\*[0-9A-Z]{4}-[0-9A-Z]{4}\*/);
+    },
+    60_000,
+  );
 
   it.each([
     ["1", "k es la visa h2a", "h2-visas", "es"],

@@ -34,3 +34,22 @@ export const WAGE_THEFT_ES = [
 
 /** How many of WAGE_THEFT_ES's answers lead up to the evidence question. */
 export const WAGE_THEFT_ES_TO_EVIDENCE = 20;
+
+/** The same report typed in each language: the choices are numbers; skip, yes and no are each language's words. */
+export const WAGE_THEFT: Record<"es" | "en" | "ht", string[]> = {
+  es: WAGE_THEFT_ES,
+  en: WAGE_THEFT_ES.map((a, i) =>
+    i === 19
+      ? "They did not pay me for the last four weeks of work."
+      : i === 8
+        ? "packer"
+        : (({ saltar: "skip", si: "yes" } as Record<string, string>)[a] ?? a),
+  ),
+  ht: WAGE_THEFT_ES.map((a, i) =>
+    i === 19
+      ? "Yo pa peye m pou kat dènye semèn travay yo."
+      : i === 8
+        ? "anbalè"
+        : (({ saltar: "sote", si: "wi", no: "non" } as Record<string, string>)[a] ?? a),
+  ),
+};

@@ -48,10 +48,11 @@ export interface WwebConfig {
 
 export function parseWwebConfig(env: Record<string, string | undefined>): WwebConfig {
   const parsed = wwebSchema.safeParse(env);
-  if (!parsed.success) fail("WhatsApp", parsed.error.issues);
+  const issues = parsed.success ? [] : [...parsed.error.issues];
+  if (env.WHATSAPP_AUTH === "remote" && !env.REDIS_URL)
+    issues.push({ message: "WHATSAPP_AUTH=remote keeps the session in Redis: set REDIS_URL" } as (typeof issues)[number]);
+  if (!parsed.success || issues.length > 0) fail("WhatsApp", issues);
   const c = parsed.data;
-  if (c.WHATSAPP_AUTH === "remote" && !env.REDIS_URL)
-    fail("WhatsApp", [{ message: "WHATSAPP_AUTH=remote keeps the session in Redis: set REDIS_URL" }]);
   return {
     sessionDir: c.WHATSAPP_SESSION_DIR,
     auth: c.WHATSAPP_AUTH,

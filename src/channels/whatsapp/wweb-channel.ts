@@ -150,6 +150,7 @@ export class WhatsAppWebChannel {
       await client.initialize();
     } catch (error) {
       this.deps.log.error("whatsapp.initialize_failed", { error: (error as Error).message });
+      if (this.client === client) this.current = "disconnected";
       this.scheduleRestart(client);
     }
   }
