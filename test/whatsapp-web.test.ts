@@ -9,9 +9,9 @@ import { keepLease, RedisLease } from "../src/channels/lease.js";
 import { createPacer } from "../src/channels/pacer.js";
 import { RedisUpdateLedger } from "../src/channels/update-ledger.js";
 import { loginPage } from "../src/channels/whatsapp/login-page.js";
-import { MemoryOpenConversations, RedisOpenConversations, WINDOW_MS } from "../src/channels/whatsapp/open-conversations.js";
 import { RedisRemoteAuthStore } from "../src/channels/whatsapp/remote-auth-store.js";
 import { renderNumbered, WHATSAPP_TEXT_LIMIT } from "../src/channels/whatsapp/render.js";
+import { MemoryServiceWindow, RedisServiceWindow, WINDOW_MARGIN_MS, WINDOW_MS } from "../src/channels/whatsapp/service-window.js";
 import { parseWwebConfig } from "../src/channels/whatsapp/whatsapp-config.js";
 import { personOf, WhatsAppWebChannel } from "../src/channels/whatsapp/wweb-channel.js";
 import { parseConfig } from "../src/config/config.js";
@@ -58,7 +58,7 @@ beforeAll(async () => {
     ledger: new RedisUpdateLedger(client, prefix, "wa"),
     translate: runtime.loaded.translate,
     pace: createPacer({ perSecond: 10_000, perChatPerSecond: 10_000 }),
-    open: new RedisOpenConversations(client, prefix),
+    window: new RedisServiceWindow(client, prefix, runtime.keyring),
     log: silentLog,
     backoff: { firstMs: 10, maxMs: 40 },
   });
@@ -239,11 +239,11 @@ describe("WhatsApp through whatsapp-web.js", () => {
     expect(await channel.sendToPerson("5215511110006", "Hola, soy Laura.")).toEqual({ ok: true });
     expect(fe.replies().at(-1)).toBe("Hola, soy Laura.");
     let now = 0;
-    const window = new MemoryOpenConversations(() => now);
-    await window.touch("p");
-    now = WINDOW_MS - 1;
+    const window = new MemoryServiceWindow(() => now);
+    await window.touch("p", 1_000);
+    now = 1_000 + WINDOW_MS - WINDOW_MARGIN_MS - 1;
     expect(await window.isOpen("p")).toBe(true);
-    now = WINDOW_MS;
+    now = 1_000 + WINDOW_MS - WINDOW_MARGIN_MS;
     expect(await window.isOpen("p")).toBe(false);
   });
 

@@ -53,5 +53,8 @@ export const ENGINE_KEYS: readonly string[] = [
   "common:buttons.yes",
   "common:buttons.no",
   "common:buttons.skip",
+  // Channel texts (WhatsApp's numbered options and list button).
+  "common:channel.reply_number",
+  "common:channel.options_button",
   ...[...new Set(Object.values(ANSWER_REASONS).flat())].map((r) => `common:invalid.${r}`),
 ];

@@ -10,8 +10,8 @@ import { keepLease, type Lease, LocalLease, RedisLease } from "../channels/lease
 import { createPacer } from "../channels/pacer.js";
 import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../channels/update-ledger.js";
 import { LOGIN_PATH, loginPage } from "../channels/whatsapp/login-page.js";
-import { MemoryOpenConversations, RedisOpenConversations } from "../channels/whatsapp/open-conversations.js";
 import { RedisRemoteAuthStore } from "../channels/whatsapp/remote-auth-store.js";
+import { MemoryServiceWindow, RedisServiceWindow } from "../channels/whatsapp/service-window.js";
 import { parseWwebConfig, WhatsAppConfigError } from "../channels/whatsapp/whatsapp-config.js";
 import { WhatsAppWebChannel } from "../channels/whatsapp/wweb-channel.js";
 import { createWwebClient } from "../channels/whatsapp/wweb-client.js";
@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     ledger,
     translate: runtime.loaded.translate,
     pace: createPacer({ perSecond: whatsapp.maxPerSecond, perChatPerSecond: whatsapp.maxPerChatPerSecond, jitterMs: whatsapp.jitterMs }),
-    open: redis ? new RedisOpenConversations(redis, prefix) : new MemoryOpenConversations(),
+    window: redis ? new RedisServiceWindow(redis, prefix, runtime.keyring) : new MemoryServiceWindow(),
     log,
     onQr: (qr) =>
       qrcodeTerminal.generate(qr, { small: true }, (art: string) =>

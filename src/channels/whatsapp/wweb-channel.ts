@@ -8,15 +8,15 @@
 // health endpoint, and a lost connection is restarted with backoff.
 import { z } from "zod";
 import type { AttachmentStore } from "../../cases/attachment-store.js";
-import type { Input, Lang, Output, Translate } from "../../engine/types.js";
+import type { Input, Output, Translate } from "../../engine/types.js";
 import { type Logger, personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
 import { fileInput, fileTooLarge } from "../files.js";
 import type { Pacer } from "../pacer.js";
 import type { UpdateLedger } from "../update-ledger.js";
+import { langHintOf, type SendResult, WHATSAPP_CHANNEL } from "./common.js";
 import { renderNumbered } from "./render.js";
-
-export const WHATSAPP_CHANNEL = "whatsapp";
+import type { ServiceWindow } from "./service-window.js";
 
 /** The part of whatsapp-web.js's `Client` the adapter uses (the real one, or a fake with the same names in tests). */
 export interface WwebClient {
@@ -82,21 +82,7 @@ export function chatIdOf(user: string): string {
   return user.startsWith("lid:") ? `${user.slice(4)}@lid` : `${user}@c.us`;
 }
 
-/**
- * WhatsApp tells us no language. A Haitian number (+509) is a strong hint
- * for Haitian Creole; every other person chooses (the welcome asks).
- */
-export function langHintOf(user: string): Lang | undefined {
-  return user.startsWith("509") ? "ht" : undefined;
-}
-
 export type WwebState = "stopped" | "starting" | "qr" | "pairing" | "authenticated" | "ready" | "disconnected" | "auth_failure";
-
-/** Conversations a caseworker may write into: the person wrote recently (WhatsApp's own 24-hour rule, kept here too). */
-export interface OpenConversations {
-  touch(user: string): Promise<void>;
-  isOpen(user: string): Promise<boolean>;
-}
 
 export interface WwebDeps {
   /** Makes a new client (the real one with its auth strategy and Chromium, or a fake). */
@@ -107,7 +93,8 @@ export interface WwebDeps {
   ledger: UpdateLedger;
   translate: Translate;
   pace: Pacer;
-  open: OpenConversations;
+  /** Who wrote within 24 hours: the only people a message outside a turn may go to. */
+  window: ServiceWindow;
   log: Logger;
   /** A QR code to show to the operator (terminal, login page). */
   onQr?: (qr: string) => void;
@@ -116,8 +103,6 @@ export interface WwebDeps {
   /** Restart waits: first, then doubling up to max. */
   backoff?: { firstMs: number; maxMs: number };
 }
-
-export type SendResult = { ok: true } | { ok: false; reason: "outside_window" | "not_connected" | "failed" };
 
 export class WhatsAppWebChannel {
   private client: WwebClient | undefined;
@@ -252,7 +237,7 @@ export class WhatsAppWebChannel {
         return;
       }
       try {
-        await this.deps.open.touch(user);
+        await this.deps.window.touch(user, Date.now());
         const input = edited ? ({ type: "unsupported", reason: "edited" } as const) : await this.toInput(m, raw);
         const outputs = await this.deps.conversation.handle(WHATSAPP_CHANNEL, user, input, langHintOf(user));
         await ledger.done(id);
@@ -309,7 +294,7 @@ export class WhatsAppWebChannel {
    */
   async sendToPerson(user: string, text: string): Promise<SendResult> {
     if (this.current !== "ready" || !this.client) return { ok: false, reason: "not_connected" };
-    if (!(await this.deps.open.isOpen(user))) return { ok: false, reason: "outside_window" };
+    if (!(await this.deps.window.isOpen(user))) return { ok: false, reason: "outside_window" };
     try {
       await this.send(chatIdOf(user), user, [{ type: "text", text, buttons: [] }]);
       return { ok: true };
