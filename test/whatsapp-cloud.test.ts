@@ -21,7 +21,7 @@ import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { envelope, FakeGraph, FakePerson, inbound, postWebhook, type SentMessage, sign, textOf } from "./helpers/fake-graph.js";
 import { FIXTURES, silentLog } from "./helpers/fixtures.js";
 import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
-import { WAGE_THEFT_ES, WAGE_THEFT_ES_TO_EVIDENCE } from "./helpers/scripts.js";
+import { WAGE_THEFT, WAGE_THEFT_ES, WAGE_THEFT_ES_TO_EVIDENCE } from "./helpers/scripts.js";
 
 const prefix = uniquePrefix();
 const graph = new FakeGraph();
@@ -158,6 +158,15 @@ describe("WhatsApp Cloud conversations", () => {
     expect(textOf(ana.replies().at(-1))).toMatch(/Revisa tu reporte/);
     const filed = await ana.say({ button: "send" });
     expect(textOf(filed[0])).toMatch(/Tu número de reporte es:\n\n\*[0-9A-Z]{4}-[0-9A-Z]{4}\*/);
+  });
+
+  it.each(["en", "ht"] as const)("files a complaint in %s, typing the answers", async (lang) => {
+    const cy = person();
+    await cy.say("hola");
+    await cy.say({ button: lang });
+    for (const answer of WAGE_THEFT[lang]) await cy.say(answer);
+    const filed = await cy.say({ button: "send" });
+    expect(textOf(filed[0])).toMatch(/\*[0-9A-Z]{4}-[0-9A-Z]{4}\*/);
   });
 
   it.each([
