@@ -34,8 +34,9 @@ describe("Conversation", () => {
       expect.any(String),
       expect.stringContaining("Kijan m ka ede ou?"),
     ]);
-    expect(texts(replies[2] ?? [])[0]).toBe("Gid pwogram travay yo poko pare. N ap travay sou li.");
-    expect(texts(replies[3] ?? [])[0]).toBe("Gid sou dwa ou yo poko pare. N ap travay sou li.");
+    // "1" opens the programs guide; "2" its second program's page, in the order the messages were sent.
+    expect(texts(replies[2] ?? [])[0]).toBe(env.translate("ht", "programs:list"));
+    expect(texts(replies[3] ?? [])[0]).toBe(env.translate("ht", "programs:pages.h2b_extra"));
   });
 
   it("loses no turn when two processes share Redis and the same person writes to both", async () => {
@@ -56,7 +57,7 @@ describe("Conversation", () => {
     const [c1, c2] = clients as [RedisClient, RedisClient];
     await demoConversation(new RedisSessionStore(c1, prefix), env).handle("t", "resume", text("hi"));
     await demoConversation(new RedisSessionStore(c1, prefix), env).handle("t", "resume", text("2"));
-    const again = await demoConversation(new RedisSessionStore(c2, prefix), env).handle("t", "resume", text("6"));
+    const again = await demoConversation(new RedisSessionStore(c2, prefix), env).handle("t", "resume", text("8"));
     expect(texts(again)[0]).toContain("*Your privacy*");
     expect(texts(again)[0]).toContain("If you do not write for 30 days");
   });

@@ -42,7 +42,7 @@ const cases: [string, string, string[]][] = [
     "unknown kind",
     `${head}  - { id: ask, kind: dance }\n`,
     [
-      `${F} flow[broken] node[ask] kind: must be one of message, choice, question, branch, set, flow, end, answer, evidence, wage, summary, effect, case-list`,
+      `${F} flow[broken] node[ask] kind: must be one of message, choice, question, branch, set, flow, end, answer, evidence, wage, summary, effect, case-list, eligibility, directory`,
     ],
   ],
   [

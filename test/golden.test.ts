@@ -16,7 +16,12 @@ import { demoRuntime } from "./helpers/fixtures.js";
 const DIR = join(PROJECT_ROOT, "test", "golden");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
 
-const message = z.strictObject({ text: z.string(), buttons: z.array(z.strictObject({ id: z.string(), label: z.string() })) });
+const message = z.strictObject({
+  text: z.string(),
+  buttons: z.array(z.strictObject({ id: z.string(), label: z.string() })),
+  /** The safety alert a message answers. */
+  safety: z.string().optional(),
+});
 const input = z.union([
   z.string(),
   z.strictObject({ button: z.string() }),
@@ -61,7 +66,9 @@ describe("golden conversations", () => {
     onTestFinished(cleanup);
     for (const [index, turn] of g.turns.entries()) {
       const outputs = await conversation.handle("golden", "person", await toInput(turn.in, attachments), g.langHint);
-      const actual = outputs.flatMap((o) => (o.type === "text" ? [{ text: o.text, buttons: o.buttons }] : []));
+      const actual = outputs.flatMap((o) =>
+        o.type === "text" ? [{ text: o.text, buttons: o.buttons, ...(o.safety ? { safety: o.safety } : {}) }] : [],
+      );
       if (UPDATE) turn.out = actual;
       else expect(actual, `${file} turn ${index + 1} (${JSON.stringify(turn.in)})`).toEqual(turn.out);
     }

@@ -57,13 +57,31 @@ describe("terminal chat, --json", () => {
     expect(run.code).toBe(0);
     const last = run.messages[run.messages.length - 1];
     expect(last?.text).toBe(MENU[lang]);
-    expect(last?.buttons.map((b) => b.id)).toEqual(["programs", "rights", "complaint", "question", "person", "privacy", "my_reports"]);
+    expect(last?.buttons.map((b) => b.id)).toEqual([
+      "programs",
+      "rights",
+      "complaint",
+      "question",
+      "wizard",
+      "where_help",
+      "person",
+      "privacy",
+      "my_reports",
+    ]);
     expect(
       run.stdout
         .split("\n")
         .filter(Boolean)
         .every((l) => "text" in JSON.parse(l) && "buttons" in JSON.parse(l)),
     ).toBe(true);
+  });
+
+  it('marks a reply to a danger message with "safety": "<alert-id>", and no other reply', async () => {
+    const run = await chat(["--json", "--lang", "es"], ["hola", "1", "el patron se quedo con mi pasaporte", "cuanto cuesta la visa h2a"]);
+    const marked = run.messages.filter((m) => "safety" in m);
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toMatchObject({ safety: "documents_taken", buttons: [{ id: "cmd:person" }] });
+    expect(run.messages.at(-1)?.text).toMatch(/H-2A/);
   });
 
   it("takes JSON text and button messages and --lang", async () => {
@@ -129,7 +147,7 @@ describe("terminal chat, interactive", () => {
     const run = await chat([], ["1", "privacidad y mis datos"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("  1. Español\n  2. English\n  3. Kreyòl ayisyen\n");
-    expect(run.stdout).toContain("  6. Privacidad y mis datos\n");
+    expect(run.stdout).toContain("  8. Privacidad y mis datos\n");
     expect(run.stdout).toContain("🔒 *Tu privacidad*");
   });
 });
@@ -141,9 +159,9 @@ describe("terminal chat with REDIS_URL", () => {
     const env = { REDIS_URL, REDIS_PREFIX: redis.prefix, DATA_KEYS: TEST_KEYS };
     const first = await chat(["--json", "--user", "ana"], ["hola", "2"], env);
     expect(first.messages[first.messages.length - 1]?.text).toBe(MENU.en);
-    const second = await chat(["--json", "--user", "ana"], ["6"], env);
+    const second = await chat(["--json", "--user", "ana"], ["8"], env);
     expect(second.messages[0]?.text).toContain("🔒 *Your privacy*");
-    const other = await chat(["--json", "--user", "bruno"], ["6"], env);
+    const other = await chat(["--json", "--user", "bruno"], ["8"], env);
     expect(other.messages[0]?.text).toContain("Ki lang ou vle pale?");
     expect(await redis.client.keys(`${redis.prefix}*`)).toHaveLength(2);
   });

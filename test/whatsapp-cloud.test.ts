@@ -277,7 +277,7 @@ describe("WhatsApp Cloud rendering", () => {
     expect(menu?.interactive?.body.text).toBe("How can I help you? Choose an option:");
     expect(menu?.interactive?.action.button).toBe("See options");
     const rows = menu?.interactive?.action.sections?.[0]?.rows ?? [];
-    expect(rows).toHaveLength(7);
+    expect(rows).toHaveLength(9);
     for (const r of rows) {
       expect(r.title.length).toBeLessThanOrEqual(24);
       expect(Buffer.byteLength(r.id)).toBeLessThanOrEqual(64);

@@ -2,7 +2,7 @@
 // options (reply with the number or the label). JSON mode is the stable machine
 // interface: one message per input line (plain text, {"text": "..."},
 // {"button": "<id>"} or {"file": "path"}), one {"text", "buttons"} object per
-// bot message.
+// bot message (with "safety": "<alert-id>" when it answers a safety alert).
 import { readFile, stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
@@ -71,7 +71,8 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   const send = (outputs: Output[]) => {
     for (const o of outputs) {
       if (o.type !== "text") continue;
-      if (json) write(`${JSON.stringify({ text: o.text, buttons: o.buttons })}\n`);
+      // A reply to a safety alert says which one: {"safety": "<alert-id>"}.
+      if (json) write(`${JSON.stringify({ text: o.text, buttons: o.buttons, ...(o.safety ? { safety: o.safety } : {}) })}\n`);
       else write(`\n${o.text}\n${o.buttons.map((b, i) => `  ${i + 1}. ${b.label}\n`).join("")}`);
     }
   };

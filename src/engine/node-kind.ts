@@ -3,6 +3,8 @@
 // so later features (knowledge answers, complaint filing, handoff) add a module
 // and register it instead of changing the core.
 import type { z } from "zod";
+import type { DirectoryEntry } from "../knowledge/directory.js";
+import type { SafetyDetector } from "../safety/detector.js";
 import type { Input, Lang, MediaRef, Position, Session, Translate, Value } from "./types.js";
 
 /** Fields every node has. */
@@ -25,9 +27,9 @@ export interface Flow {
 export type FlowSet = ReadonlyMap<string, Flow>;
 
 /** Global command words, folded, merged across languages. */
-export type Command = "menu" | "back" | "language" | "restart" | "status" | "delete" | "help" | "skip" | "done";
+export type Command = "menu" | "back" | "language" | "restart" | "status" | "delete" | "help" | "person" | "skip" | "done";
 /** Commands that work everywhere; "skip" and "done" only mean something to some questions. */
-export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart", "status", "delete", "help"];
+export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart", "status", "delete", "help", "person"];
 export type CommandWords = ReadonlyMap<string, Command>;
 
 /** Search over the knowledge base: pure and read-only, built once at start-up. */
@@ -60,6 +62,10 @@ export interface StepEnv {
   /** New unique ids (drafts); random in production, a counter in tests. */
   newId: () => string;
   knowledge?: KnowledgeService;
+  /** Where to get help (knowledge/directory.yaml). */
+  directory?: readonly DirectoryEntry[];
+  /** Finds messages that signal danger; the engine answers them before anything else. */
+  safety?: SafetyDetector;
   /**
    * Where free text goes when the bot is not waiting for a specific answer (at a
    * menu, or after a conversation ended): the node is entered with the text saved in `var`.
@@ -91,6 +97,8 @@ export interface NodeContext {
   readonly session: Session;
   /** Sends a message: `key` is relative to the flow's namespace unless it names one ("common:..."). `prefix` is text put before it. */
   say(key: string, params?: Record<string, unknown>, buttons?: ButtonSpec[], prefix?: string): void;
+  /** Sends text the node composed itself from translated parts (a list, a result). */
+  sayText(text: string, buttons?: ButtonSpec[]): void;
   emit(name: string, data: Record<string, Value>): void;
   /** Asks the host to perform an effect; the node then waits for its `effect` input. */
   request(name: string, data: Record<string, Value>): void;

@@ -1,6 +1,8 @@
 // Engine: the step function. Given the flows, a session and one input, it
 // returns the new session and the outputs to send. It performs no I/O and reads
 // no clock: everything comes in through StepEnv, so a turn is reproducible.
+
+import type { Alert } from "../safety/detector.js";
 import { readVar } from "./conditions.js";
 import {
   type BaseNode,
@@ -54,8 +56,12 @@ export function step(env: StepEnv, current: Session | null, input: Input, langHi
  */
 export function stepOwned(env: StepEnv, current: Session | null, input: Input, langHint?: Lang): StepResult {
   const run = new Turn(env, current ?? newSession(langHint ?? null));
-  if (!current) run.startFlow(env.homeFlow);
-  else run.handle(input);
+  if (!current) {
+    // Danger comes first, even in a first message: the alert, then the welcome.
+    const alert = input.type === "text" ? env.safety?.detect(input.text) : undefined;
+    if (alert) run.safetyAlert(alert);
+    run.startFlow(env.homeFlow);
+  } else run.handle(input);
   return { session: run.session, outputs: run.outputs };
 }
 
@@ -83,6 +89,12 @@ class Turn {
       const command = this.env.commands.get(fold(text).replace(/^\//, ""));
       if (command && GLOBAL_COMMANDS.includes(command)) return this.command(command);
       input = { type: "text", text };
+      const alert = this.env.safety?.detect(text);
+      if (alert) {
+        this.safetyAlert(alert);
+        // An answer being written (a question, a complaint's story) is kept and goes on; anywhere else the step is shown again.
+        if (!this.takesText()) return this.session.at ? this.reenter(this.session.at) : this.startFlow(this.env.menuFlow);
+      }
     }
     if (input.type === "button" && input.id.startsWith("cmd:")) {
       const command = input.id.slice(4) as Command;
@@ -132,6 +144,33 @@ class Turn {
       return this.walk(flow, { goto: back });
     }
     this.walk(flow, next);
+  }
+
+  /**
+   * A message that signals danger interrupts whatever the person was doing: a
+   * calm, short reply (what to do now, where help is) with a person offered
+   * right away, marked with the alert so channels and checks can tell.
+   */
+  safetyAlert(alert: Alert): void {
+    const lang = this.session.lang ?? alert.lang;
+    const t = this.env.translate;
+    const at = this.session.at;
+    this.outputs.push({
+      type: "text",
+      text: `${t(lang, `safety:alerts.${alert.id}`)}\n\n${t(lang, "safety:offer")}`,
+      buttons: [{ id: "cmd:person", label: t(lang, "safety:buttons.person") }],
+      ...(at ? { ref: stepRef(at) } : {}),
+      safety: alert.id,
+    });
+    this.outputs.push({ type: "event", name: "safety.alert", data: { alert: alert.id } });
+  }
+
+  /** True when the step waiting now reads free text as its answer (so a danger message is also the answer). */
+  private takesText(): boolean {
+    const at = this.session.at;
+    const node = at ? this.env.flows.get(at.flow)?.nodes.get(at.node) : undefined;
+    if (node?.kind === "answer") return true;
+    return node?.kind === "question" && (node as BaseNode & { answer?: { type?: string } }).answer?.type === "text";
   }
 
   startFlow(flowId: string): void {
@@ -295,11 +334,16 @@ class Turn {
 
   private say(key: string, params?: Record<string, unknown>, buttons: ButtonSpec[] = [], prefix = ""): void {
     const lang = this.session.lang ?? this.env.defaultLang;
+    this.sayText(prefix + this.env.translate(lang, key, params), buttons);
+  }
+
+  private sayText(text: string, buttons: ButtonSpec[] = []): void {
+    const lang = this.session.lang ?? this.env.defaultLang;
     const t = this.env.translate;
     const at = this.session.at;
     this.outputs.push({
       type: "text",
-      text: prefix + t(lang, key, params),
+      text,
       buttons: buttons.map((b) => ({ id: b.id, label: t(lang, b.label) })),
       ...(buttons.length > 0 && at ? { ref: stepRef(at) } : {}),
     });
@@ -317,6 +361,11 @@ class Turn {
           params,
           buttons?.map((b) => ({ ...b, label: qualify(b.label) })),
           prefix,
+        ),
+      sayText: (text, buttons) =>
+        this.sayText(
+          text,
+          buttons?.map((b) => ({ ...b, label: qualify(b.label) })),
         ),
       emit: (name, data) => this.outputs.push({ type: "event", name, data }),
       request: (name, data) => this.outputs.push({ type: "effect", name, data }),

@@ -80,7 +80,8 @@ export interface Button {
  * (file a case, hand off to a person...).
  */
 export type Output =
-  | { type: "text"; text: string; buttons: Button[]; ref?: string }
+  /** `safety`: the alert this message answers (see src/safety/), for channels and checks. */
+  | { type: "text"; text: string; buttons: Button[]; ref?: string; safety?: string }
   | { type: "event"; name: string; data: Vars }
   /**
    * Something the host must do before the turn can go on (file a case, delete

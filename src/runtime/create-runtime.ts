@@ -9,12 +9,14 @@ import { RedisCaseStore } from "../cases/redis-case-store.js";
 import { type Config, ConfigError } from "../config/config.js";
 import type { KnowledgeService, StepEnv } from "../engine/node-kind.js";
 import { ENTRY_FLOWS, type LoadedFlows, loadFlowsOrThrow } from "../flows/load.js";
+import { loadDirectory } from "../knowledge/directory.js";
 import { type GapsStore, MemoryGapsStore, RedisGapsStore } from "../knowledge/gaps.js";
 import { formatKbProblem, loadKnowledge } from "../knowledge/knowledge-base.js";
 import { KnowledgeIndex } from "../knowledge/search.js";
 import { knowledgeService } from "../knowledge/service.js";
 import type { Logger } from "../log/logger.js";
 import { Keyring, keyringFromEnv } from "../privacy/keyring.js";
+import { loadSafety } from "../safety/detector.js";
 import { EncryptedSessionStore } from "../sessions/encrypted-session-store.js";
 import { MemorySessionStore } from "../sessions/memory-session-store.js";
 import { connectRedis, type RedisClient, RedisSessionStore } from "../sessions/redis-session-store.js";
@@ -53,7 +55,7 @@ export interface Runtime {
 }
 
 /** Flows that global commands run, coming back to where the person was afterwards. */
-export const COMMAND_FLOWS = { status: "case-status", delete: "delete-data" } as const;
+export const COMMAND_FLOWS = { status: "case-status", delete: "delete-data", person: "person" } as const;
 
 /** Free text typed at a menu goes to the knowledge answer of the "ask" flow. */
 export const FREE_TEXT = { flow: "ask", node: "answer", var: "question" };
@@ -64,8 +66,10 @@ export function buildEnv(
   now: () => Date,
   knowledge?: KnowledgeService,
   newId: () => string = randomUUID,
+  extras: Pick<StepEnv, "directory" | "safety"> = loadGuidesData(),
 ): StepEnv {
   return {
+    ...extras,
     newId,
     commandFlows: COMMAND_FLOWS,
     ...(knowledge ? { knowledge, freeText: FREE_TEXT } : {}),
@@ -79,6 +83,11 @@ export function buildEnv(
       return now().toISOString().slice(0, 10);
     },
   };
+}
+
+/** The help directory and the safety patterns, as data (knowledge/*.yaml); a problem stops the start. */
+export function loadGuidesData(knowledgeDir = join(PROJECT_ROOT, "knowledge")): Pick<StepEnv, "directory" | "safety"> {
+  return { directory: loadDirectory(join(knowledgeDir, "directory.yaml")), safety: loadSafety(join(knowledgeDir, "safety.yaml")) };
 }
 
 /** Loads the knowledge base and builds its search index (once, at start-up). */

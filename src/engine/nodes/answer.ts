@@ -6,7 +6,7 @@
 // emitted as events for curators (the host strips personal data before storing).
 import { z } from "zod";
 import { NO_WORDS, YES_WORDS } from "../answers.js";
-import type { ButtonSpec, Command, NodeContext, NodeKind } from "../node-kind.js";
+import type { ButtonSpec, Command, Next, NodeContext, NodeKind } from "../node-kind.js";
 import { fold } from "../text.js";
 import { LANGUAGES, type Lang, type Value } from "../types.js";
 import { matchButton, nodeId } from "./fields.js";
@@ -16,6 +16,11 @@ const schema = z.strictObject({
   kind: z.literal("answer"),
   /** Variable holding the question. */
   question: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/),
+  /** Shows this article instead of searching (a guide's "read the full article"); later text is a new question. */
+  article: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
   /** Where the "talk to a person" button leads. */
   person: nodeId,
 });
@@ -141,50 +146,64 @@ export const answerKind: NodeKind<AnswerNode> = {
     ...[MENU, PERSON, MORE, YES, NO].map((b) => ({ field: "buttons", key: b.label, params: [] })),
   ],
   enter(ctx, n) {
-    const q = question(ctx, n);
-    const found = ctx.env.knowledge?.search(q, lang(ctx));
-    const [best, ...rest] = found?.results ?? [];
-    if (!best) {
-      ctx.session.vars.kb_shown = null;
+    if (n.article && ctx.env.knowledge?.article(n.article)) {
       ctx.session.vars.kb_alts = [];
-      ctx.emit("kb.nomatch", { question: q, lang: found?.lang ?? lang(ctx) });
-      ctx.say("ask:no_match", undefined, [MENU, PERSON]);
+      showCard(ctx, n.article);
       return { wait: true };
     }
-    ctx.session.vars.kb_alts = rest.slice(0, 2).map((r) => r.id);
-    showCard(ctx, best.id);
-    return { wait: true };
+    return search(ctx, n);
   },
   resume(ctx, n, input) {
     if (input.type === "text") {
       const pressed = typedButton(ctx, input.text);
       if (!pressed) {
-        // Anything else is a new question.
+        // Anything else is a new question (answered here, so a fixed article is not shown again).
         ctx.session.vars[n.question] = input.text.trim();
-        return { goto: n.id };
+        return n.article ? search(ctx, n) : { goto: n.id };
       }
       input = { type: "button", id: pressed };
     }
-    const shown = ctx.session.vars.kb_shown;
-    if (input.id.startsWith("cmd:")) return { command: input.id.slice(4) as Command };
-    switch (input.id) {
-      case "person":
-        return { goto: n.person };
-      case "helpful_yes":
-      case "helpful_no":
-        return typeof shown === "string" ? feedback(ctx, n, input.id === "helpful_yes") : { expired: true };
-      case "more": {
-        if (typeof shown !== "string") return { expired: true };
-        ctx.session.vars.kb_more = true;
-        ctx.say("ask:more", { more: t(ctx, `knowledge:${shown}.more`) }, buttons(ctx, false));
-        return { wait: true };
-      }
-    }
-    const alt = input.id.startsWith(ALT_PREFIX) ? input.id.slice(ALT_PREFIX.length) : "";
-    const alts = alternatives(ctx);
-    if (!alts.includes(alt) || typeof shown !== "string") return { expired: true };
-    ctx.session.vars.kb_alts = [shown, ...alts.filter((a) => a !== alt)];
-    showCard(ctx, alt);
-    return { wait: true };
+    return press(ctx, n, input.id);
   },
 };
+
+function search(ctx: NodeContext, n: AnswerNode): { wait: true } {
+  const q = question(ctx, n);
+  const found = ctx.env.knowledge?.search(q, lang(ctx));
+  const [best, ...rest] = found?.results ?? [];
+  if (!best) {
+    ctx.session.vars.kb_shown = null;
+    ctx.session.vars.kb_alts = [];
+    ctx.emit("kb.nomatch", { question: q, lang: found?.lang ?? lang(ctx) });
+    ctx.say("ask:no_match", undefined, [MENU, PERSON]);
+    return { wait: true };
+  }
+  ctx.session.vars.kb_alts = rest.slice(0, 2).map((r) => r.id);
+  showCard(ctx, best.id);
+  return { wait: true };
+}
+
+/** A button pressed (or typed) on the card. */
+function press(ctx: NodeContext, n: AnswerNode, id: string): Next {
+  const shown = ctx.session.vars.kb_shown;
+  if (id.startsWith("cmd:")) return { command: id.slice(4) as Command };
+  switch (id) {
+    case "person":
+      return { goto: n.person };
+    case "helpful_yes":
+    case "helpful_no":
+      return typeof shown === "string" ? feedback(ctx, n, id === "helpful_yes") : { expired: true };
+    case "more": {
+      if (typeof shown !== "string") return { expired: true };
+      ctx.session.vars.kb_more = true;
+      ctx.say("ask:more", { more: t(ctx, `knowledge:${shown}.more`) }, buttons(ctx, false));
+      return { wait: true };
+    }
+  }
+  const alt = id.startsWith(ALT_PREFIX) ? id.slice(ALT_PREFIX.length) : "";
+  const alts = alternatives(ctx);
+  if (!alts.includes(alt) || typeof shown !== "string") return { expired: true };
+  ctx.session.vars.kb_alts = [shown, ...alts.filter((a) => a !== alt)];
+  showCard(ctx, alt);
+  return { wait: true };
+}

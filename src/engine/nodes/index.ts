@@ -5,7 +5,9 @@ import { answerKind } from "./answer.js";
 import { branchKind } from "./branch.js";
 import { caseListKind } from "./case-list.js";
 import { choiceKind } from "./choice.js";
+import { directoryKind } from "./directory.js";
 import { effectKind } from "./effect.js";
+import { eligibilityKind } from "./eligibility.js";
 import { endKind } from "./end.js";
 import { evidenceKind } from "./evidence.js";
 import { flowCallKind } from "./flow-call.js";
@@ -29,6 +31,8 @@ export const NODE_KINDS: readonly NodeKind<never>[] = [
   summaryKind,
   effectKind,
   caseListKind,
+  eligibilityKind,
+  directoryKind,
 ] as unknown as NodeKind<never>[];
 
 const byKind = new Map<string, NodeKind<BaseNode>>(NODE_KINDS.map((k) => [k.kind, k as unknown as NodeKind<BaseNode>]));

@@ -1,0 +1,86 @@
+// Safety alerts (issue 7): the patterns against labelled messages in each
+// language — the development set they were tuned on and a held-out set
+// written separately and never used for tuning — and how the engine answers
+// an alert wherever the person is.
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readSet, score } from "../src/cli/safety.js";
+import { step } from "../src/engine/step.js";
+import { LANGUAGES, type Output } from "../src/engine/types.js";
+import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
+import { ALERT_IDS, compileSafety, loadSafety } from "../src/safety/detector.js";
+import { demoEnv } from "./helpers/fixtures.js";
+
+const detector = loadSafety(join(PROJECT_ROOT, "knowledge", "safety.yaml"));
+const env = demoEnv();
+const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o] : []));
+
+describe("safety patterns", () => {
+  it.each(["dev", "heldout"].flatMap((set) => LANGUAGES.map((lang) => [set, lang] as const)))(
+    "%s set, %s: at least 60 + 60 messages, 95%% of danger caught, at most 3%% false alarms",
+    (set, lang) => {
+      const s = score(detector, readSet(set, lang));
+      expect(s.danger).toBeGreaterThanOrEqual(60);
+      expect(s.ordinary).toBeGreaterThanOrEqual(60);
+      expect(s.caught, s.missed.map((m) => m.text).join("\n")).toBeGreaterThanOrEqual(0.95);
+      expect(s.falseAlarms, s.falseAlarmItems.map((m) => m.text).join("\n")).toBeLessThanOrEqual(0.03);
+    },
+  );
+
+  it("report broken pattern data clearly", () => {
+    const base = { version: 1, alerts: [{ id: "confined", patterns: { es: ["{{nope}} salir"], en: ["("], ht: [] } }] };
+    const { problems } = compileSafety(base);
+    expect(problems.join("\n")).toMatch(/confined\.patterns\.es\[0\]: unknown word list \{\{nope\}\}/);
+    expect(problems.join("\n")).toMatch(/confined\.patterns\.en\[0\]: Invalid regular expression/);
+    expect(compileSafety({ version: 1, alerts: [{ id: "fire", patterns: { es: [], en: [], ht: [] } }] }).problems.join()).toMatch(
+      /alerts\.0\.id/,
+    );
+  });
+
+  it("have a calm reply in every language for every alert", () => {
+    for (const lang of LANGUAGES)
+      for (const id of ALERT_IDS) expect(env.translate(lang, `safety:alerts.${id}`), `${lang} ${id}`).toMatch(/^⚠️ /);
+  });
+});
+
+describe("an alert in a conversation", () => {
+  const start = (...lines: string[]) => {
+    let r = step(env, null, { type: "start" });
+    for (const text of lines) r = step(env, r.session, { type: "text", text });
+    return r;
+  };
+
+  it("answers first, offers a person, then shows the menu again", () => {
+    const before = start("1");
+    const r = step(env, before.session, { type: "text", text: "no nos dejan salir del rancho" });
+    const [alert, ...rest] = texts(r.outputs);
+    expect(alert?.safety).toBe("confined");
+    expect(alert?.buttons).toEqual([{ id: "cmd:person", label: "Hablar con una persona" }]);
+    expect(rest.at(-1)?.text).toBe("¿En qué te puedo ayudar? Elige una opción:");
+    expect(r.session.at).toEqual(before.session.at);
+    expect(r.outputs).toContainEqual({ type: "event", name: "safety.alert", data: { alert: "confined" } });
+  });
+
+  it("keeps a story being written as the answer, and goes on", () => {
+    let r = start("1", "3", "1", "1");
+    for (const text of ["Jalisco", "Zapopan"]) r = step(env, r.session, { type: "text", text });
+    const employerStep = r.session.at;
+    r = step(env, r.session, { type: "text", text: "Rancho X, el dueño me amenazo con un machete" });
+    expect(texts(r.outputs)[0]?.safety).toBe("threats_violence");
+    expect(r.session.vars.c_employer).toBe("Rancho X, el dueño me amenazo con un machete");
+    expect(r.session.at).not.toEqual(employerStep);
+  });
+
+  it("answers a danger message that comes first, in its language, before the welcome", () => {
+    const r = step(env, null, { type: "text", text: "my boss took my passport and wont give it back" });
+    const [alert, next] = texts(r.outputs);
+    expect(alert?.safety).toBe("documents_taken");
+    expect(alert?.text).toMatch(/^⚠️ Someone keeping your passport/);
+    expect(next?.text).toMatch(/^¿En qué idioma quieres hablar\?/);
+  });
+
+  it("leaves ordinary questions alone", () => {
+    const r = step(env, start("1").session, { type: "text", text: "cuanto cuesta la visa h2a" });
+    expect(texts(r.outputs).some((o) => o.safety)).toBe(false);
+  });
+});
