@@ -20,6 +20,7 @@ describe("parseConfig", () => {
       attachmentsDir: "data/attachments",
       attachmentMaxBytes: 10 * 1024 * 1024,
       caseRetentionDays: 365,
+      handoff: { reopenDays: 7, longWaitMinutes: 30 },
     });
   });
 
@@ -35,6 +36,9 @@ describe("parseConfig", () => {
       ATTACHMENTS_DIR: "/var/evidence",
       ATTACHMENT_MAX_MB: "2",
       CASE_RETENTION_DAYS: "90",
+      HANDOFF_REOPEN_DAYS: "3",
+      HANDOFF_LONG_WAIT_MINUTES: "15",
+      HANDOFF_HOURS: "lunes a viernes, 9 a 17 h",
     });
     expect(c).toEqual({
       redisUrl: "redis://r:6379",
@@ -47,6 +51,7 @@ describe("parseConfig", () => {
       attachmentsDir: "/var/evidence",
       attachmentMaxBytes: 2 * 1024 * 1024,
       caseRetentionDays: 90,
+      handoff: { reopenDays: 3, longWaitMinutes: 15, hours: "lunes a viernes, 9 a 17 h" },
     });
   });
 

@@ -27,6 +27,8 @@ const input = z.union([
   z.strictObject({ button: z.string() }),
   z.strictObject({ start: z.literal(true) }),
   z.strictObject({ unsupported: z.literal(true) }),
+  /** A caseworker closes the ticket and the host starts this flow (the chat coming back to the bot). */
+  z.strictObject({ begin: z.string().regex(/^[a-z-]+$/) }),
   /** A file from test/fixtures/evidence, sent as a photo, document or voice note. */
   z.strictObject({ file: z.string().regex(/^[\w.-]+$/) }),
 ]);
@@ -36,7 +38,7 @@ const golden = z.strictObject({
   turns: z.array(z.strictObject({ in: input, out: z.array(message).optional() })).min(1),
 });
 
-async function toInput(i: z.infer<typeof input>, attachments: AttachmentStore): Promise<Input> {
+async function toInput(i: Exclude<z.infer<typeof input>, { begin: string }>, attachments: AttachmentStore): Promise<Input> {
   if (typeof i === "string") return { type: "text", text: i };
   if ("file" in i)
     return fileInput(attachments, readFileSync(join(PROJECT_ROOT, "test", "fixtures", "evidence", i.file)), DEFAULT_MAX_ATTACHMENT_BYTES);
@@ -62,10 +64,24 @@ describe("golden conversations", () => {
   it.each(files)("%s", async (file) => {
     const path = join(DIR, file);
     const g = golden.parse(JSON.parse(readFileSync(path, "utf8")));
-    const { conversation, attachments, cleanup } = demoRuntime();
+    const { conversation, attachments, tickets, cleanup } = demoRuntime();
     onTestFinished(cleanup);
+    /** A caseworker closes the person's ticket and the host gives the chat back to the bot with this flow. */
+    const returned = async (flow: string) => {
+      const open = await tickets.activeFor("golden", "person");
+      if (open) await tickets.close(open.id, "caseworker", new Date());
+      return conversation.begin("golden", "person", flow);
+    };
     for (const [index, turn] of g.turns.entries()) {
-      const outputs = await conversation.handle("golden", "person", await toInput(turn.in, attachments), g.langHint);
+      const outputs =
+        typeof turn.in === "object" && "begin" in turn.in
+          ? await returned(turn.in.begin)
+          : await conversation.handle(
+              "golden",
+              "person",
+              await toInput(turn.in as Exclude<typeof turn.in, { begin: string }>, attachments),
+              g.langHint,
+            );
       const actual = outputs.flatMap((o) =>
         o.type === "text" ? [{ text: o.text, buttons: o.buttons, ...(o.safety ? { safety: o.safety } : {}) }] : [],
       );

@@ -28,7 +28,7 @@ describe("safety patterns", () => {
   );
 
   it("report broken pattern data clearly", () => {
-    const base = { version: 1, alerts: [{ id: "confined", patterns: { es: ["{{nope}} salir"], en: ["("], ht: [] } }] };
+    const base = { version: 1, alerts: [{ id: "confined", patterns: { es: ["{{nope}} salir"], en: ["(abc"], ht: [] } }] };
     const { problems } = compileSafety(base);
     expect(problems.join("\n")).toMatch(/confined\.patterns\.es\[0\]: unknown word list \{\{nope\}\}/);
     expect(problems.join("\n")).toMatch(/confined\.patterns\.en\[0\]: Invalid regular expression/);

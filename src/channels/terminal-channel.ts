@@ -65,17 +65,20 @@ export interface TerminalOptions {
   lang?: Lang;
 }
 
+/** Prints outputs: a JSON line each, or text with numbered options. */
+export function writeOutputs(output: Writable, outputs: Output[], json: boolean): void {
+  for (const o of outputs) {
+    if (o.type !== "text") continue;
+    // A reply to a safety alert says which one: {"safety": "<alert-id>"}.
+    if (json) output.write(`${JSON.stringify({ text: o.text, buttons: o.buttons, ...(o.safety ? { safety: o.safety } : {}) })}\n`);
+    else output.write(`\n${o.text}\n${o.buttons.map((b, i) => `  ${i + 1}. ${b.label}\n`).join("")}`);
+  }
+}
+
 export async function runTerminal(options: TerminalOptions): Promise<void> {
   const { conversation, log, input, output, json, user, lang, attachments, maxAttachmentBytes } = options;
   const write = (text: string) => output.write(text);
-  const send = (outputs: Output[]) => {
-    for (const o of outputs) {
-      if (o.type !== "text") continue;
-      // A reply to a safety alert says which one: {"safety": "<alert-id>"}.
-      if (json) write(`${JSON.stringify({ text: o.text, buttons: o.buttons, ...(o.safety ? { safety: o.safety } : {}) })}\n`);
-      else write(`\n${o.text}\n${o.buttons.map((b, i) => `  ${i + 1}. ${b.label}\n`).join("")}`);
-    }
-  };
+  const send = (outputs: Output[]) => writeOutputs(output, outputs, json);
   const turn = async (message: Input) => {
     try {
       send(await conversation.handle(TERMINAL_CHANNEL, user, message, lang));

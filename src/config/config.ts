@@ -30,6 +30,12 @@ const schema = z.object({
   ATTACHMENTS_DIR: z.string().trim().min(1).default("data/attachments"),
   ATTACHMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
   CASE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** A person who writes within this many days of a closed ticket reopens it. */
+  HANDOFF_REOPEN_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  /** A ticket waiting longer raises an alert in the console, and the person gets an update. */
+  HANDOFF_LONG_WAIT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
+  /** Service hours told to people who ask for a person, as written (e.g. "lunes a viernes, 9 a 17 h"). */
+  HANDOFF_HOURS: z.string().trim().max(200).optional(),
 });
 
 export interface Config {
@@ -44,6 +50,7 @@ export interface Config {
   attachmentsDir: string;
   attachmentMaxBytes: number;
   caseRetentionDays: number;
+  handoff: { reopenDays: number; longWaitMinutes: number; hours?: string };
 }
 
 export class ConfigError extends Error {
@@ -70,5 +77,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     attachmentsDir: c.ATTACHMENTS_DIR,
     attachmentMaxBytes: Math.round(c.ATTACHMENT_MAX_MB * 1024 * 1024),
     caseRetentionDays: c.CASE_RETENTION_DAYS,
+    handoff: {
+      reopenDays: c.HANDOFF_REOPEN_DAYS,
+      longWaitMinutes: c.HANDOFF_LONG_WAIT_MINUTES,
+      ...(c.HANDOFF_HOURS ? { hours: c.HANDOFF_HOURS } : {}),
+    },
   };
 }

@@ -27,7 +27,8 @@ export interface Flow {
 export type FlowSet = ReadonlyMap<string, Flow>;
 
 /** Global command words, folded, merged across languages. */
-export type Command = "menu" | "back" | "language" | "restart" | "status" | "delete" | "help" | "person" | "skip" | "done";
+/** "bot" (back to the bot from a caseworker) is read by the handoff gate, not the engine. */
+export type Command = "menu" | "back" | "language" | "restart" | "status" | "delete" | "help" | "person" | "bot" | "skip" | "done";
 /** Commands that work everywhere; "skip" and "done" only mean something to some questions. */
 export const GLOBAL_COMMANDS: readonly Command[] = ["menu", "back", "language", "restart", "status", "delete", "help", "person"];
 export type CommandWords = ReadonlyMap<string, Command>;

@@ -31,6 +31,8 @@ export interface StepResult {
 const MAX_VISITS = 200;
 /** Deepest nesting of flows calling flows. */
 const MAX_STACK = 16;
+/** Invalid answers in a row after which the turn emits "bot.stuck". */
+const STUCK_AFTER = 3;
 /** How many earlier questions "back" can return through. */
 const MAX_HISTORY = 10;
 
@@ -251,6 +253,8 @@ class Turn {
   private invalid(reason: string, params: Record<string, unknown> | undefined, at: Located): void {
     const s = this.session;
     s.tries += 1;
+    // Not understood several times in a row: the host may offer a person (a ticket for caseworkers).
+    if (s.tries === STUCK_AFTER) this.outputs.push({ type: "event", name: "bot.stuck", data: {} });
     const retry = at.kind.retry?.(at.node) ?? { max: 3 };
     if (s.tries >= retry.max) {
       s.tries = 0;

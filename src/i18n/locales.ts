@@ -91,7 +91,7 @@ export function createTranslate(resources: Resources): Translate {
   };
 }
 
-const COMMANDS: Command[] = ["menu", "back", "language", "restart", "status", "delete", "help", "person", "skip", "done"];
+const COMMANDS: Command[] = ["menu", "back", "language", "restart", "status", "delete", "help", "person", "bot", "skip", "done"];
 const commandFile = z.strictObject(
   Object.fromEntries(COMMANDS.map((c) => [c, z.array(z.string().min(1)).min(1)])) as Record<Command, z.ZodArray<z.ZodString>>,
 );

@@ -5,11 +5,12 @@
 import { run } from "@grammyjs/runner";
 import { webhookCallback } from "grammy";
 import { keepAliveFetch } from "../channels/telegram/http-fetch.js";
-import { createTelegramBot, registerCommands } from "../channels/telegram/telegram-channel.js";
+import { createTelegramBot, registerCommands, TELEGRAM_CHANNEL, telegramSender } from "../channels/telegram/telegram-channel.js";
 import { parseTelegramConfig, TelegramConfigError } from "../channels/telegram/telegram-config.js";
 import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../channels/update-ledger.js";
 import { ConfigError, parseConfig } from "../config/config.js";
 import { FlowLoadError } from "../flows/errors.js";
+import { startRelay } from "../handoff/relay.js";
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime } from "../runtime/create-runtime.js";
@@ -96,6 +97,13 @@ async function main(): Promise<number> {
       await http.close();
     };
   }
+  const relay = startRelay({
+    handoff: runtime.handoff,
+    conversation: runtime.conversation,
+    senders: { [TELEGRAM_CHANNEL]: telegramSender(bot.api) },
+    ledger,
+    log,
+  });
   log.info("telegram.started", { mode, username: bot.botInfo.username, port: http.port });
 
   await new Promise<void>((resolve) => {
@@ -107,6 +115,7 @@ async function main(): Promise<number> {
       }, SHUTDOWN_MS);
       timer.unref();
       stop()
+        .then(() => relay.stop())
         .then(() => apiClient.close())
         .then(() => runtime.close())
         .then(resolve, resolve);

@@ -2,10 +2,12 @@
 // `npm start --silent -- --json [--user ID] [--lang es|en|ht]` is the machine interface.
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { runTerminal } from "../channels/terminal-channel.js";
+import { runTerminal, TERMINAL_CHANNEL, writeOutputs } from "../channels/terminal-channel.js";
+import { RedisUpdateLedger } from "../channels/update-ledger.js";
 import { ConfigError, parseConfig } from "../config/config.js";
 import { LANGUAGES } from "../engine/types.js";
 import { FlowLoadError } from "../flows/errors.js";
+import { startRelay } from "../handoff/relay.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime } from "../runtime/create-runtime.js";
 
@@ -40,6 +42,22 @@ async function main(): Promise<number> {
     else process.stderr.write(`Could not start: ${(error as Error).message}\n`);
     return 1;
   }
+  // With Redis, a caseworker may answer from the console (another process): their words are printed here.
+  const relay = runtime.redis
+    ? startRelay({
+        handoff: runtime.handoff,
+        conversation: runtime.conversation,
+        senders: {
+          [TERMINAL_CHANNEL]: async (user, outputs) => {
+            if (user !== args.user) return { ok: false, reason: "another terminal" };
+            writeOutputs(process.stdout, outputs, args.json);
+            return { ok: true };
+          },
+        },
+        ledger: new RedisUpdateLedger(runtime.redis, config.redisPrefix, "terminal"),
+        log,
+      })
+    : undefined;
   try {
     await runTerminal({
       conversation: runtime.conversation,
@@ -51,6 +69,7 @@ async function main(): Promise<number> {
       ...args,
     });
   } finally {
+    await relay?.stop();
     await runtime.close();
   }
   return 0;

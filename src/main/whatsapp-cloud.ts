@@ -6,10 +6,12 @@
 
 import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../channels/update-ledger.js";
 import { type CloudChannel, createCloudChannel, WEBHOOK_PATH } from "../channels/whatsapp/cloud/cloud-channel.js";
+import { WHATSAPP_CHANNEL } from "../channels/whatsapp/common.js";
 import { MemoryServiceWindow, RedisServiceWindow, type ServiceWindow } from "../channels/whatsapp/service-window.js";
 import { type CloudConfig, parseCloudConfig, WhatsAppConfigError } from "../channels/whatsapp/whatsapp-config.js";
 import { type Config, ConfigError, parseConfig } from "../config/config.js";
 import { FlowLoadError } from "../flows/errors.js";
+import { startRelay } from "../handoff/relay.js";
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.js";
@@ -79,6 +81,14 @@ async function main(): Promise<number> {
     await runtime.close();
     return 1;
   }
+  // What caseworkers write reaches people here (within WhatsApp's 24-hour window).
+  const relay = startRelay({
+    handoff: runtime.handoff,
+    conversation: runtime.conversation,
+    senders: { [WHATSAPP_CHANNEL]: async (user, outputs) => channel.sendToPerson(user, outputs) },
+    ledger,
+    log,
+  });
   log.info("whatsapp-cloud.started", { port: http.port, path: WEBHOOK_PATH });
 
   await new Promise<void>((resolve) => {
@@ -92,6 +102,7 @@ async function main(): Promise<number> {
       const stop = async () => {
         await http.close(); // no new requests; the ones in flight finish
         while (channel.inFlight > 0) await new Promise((r) => setTimeout(r, 50));
+        await relay.stop();
         await runtime.close();
       };
       stop().then(resolve, resolve);

@@ -9,6 +9,7 @@ import qrcodeTerminal from "qrcode-terminal";
 import { keepLease, type Lease, LocalLease, RedisLease } from "../channels/lease.js";
 import { createPacer } from "../channels/pacer.js";
 import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../channels/update-ledger.js";
+import { WHATSAPP_CHANNEL } from "../channels/whatsapp/common.js";
 import { LOGIN_PATH, loginPage } from "../channels/whatsapp/login-page.js";
 import { RedisRemoteAuthStore } from "../channels/whatsapp/remote-auth-store.js";
 import { MemoryServiceWindow, RedisServiceWindow } from "../channels/whatsapp/service-window.js";
@@ -17,6 +18,7 @@ import { WhatsAppWebChannel } from "../channels/whatsapp/wweb-channel.js";
 import { createWwebClient } from "../channels/whatsapp/wweb-client.js";
 import { ConfigError, parseConfig } from "../config/config.js";
 import { FlowLoadError } from "../flows/errors.js";
+import { startRelay } from "../handoff/relay.js";
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime } from "../runtime/create-runtime.js";
@@ -91,6 +93,13 @@ async function main(): Promise<number> {
     stop: () => channel.stop(),
     onChange: (holding) => log.info(holding ? "whatsapp.session_taken" : "whatsapp.session_released", { clientId: wwebConfig.clientId }),
   });
+  const relay = startRelay({
+    handoff: runtime.handoff,
+    conversation: runtime.conversation,
+    senders: { [WHATSAPP_CHANNEL]: channel.sender() },
+    ledger,
+    log,
+  });
   log.info("whatsapp.started", { port: http.port, auth: whatsapp.auth, loginPage: Boolean(whatsapp.loginPassword) });
 
   await new Promise<void>((resolve) => {
@@ -101,8 +110,9 @@ async function main(): Promise<number> {
         process.exit(1);
       }, SHUTDOWN_MS);
       timer.unref();
-      keeper
-        .close()
+      relay
+        .stop()
+        .then(() => keeper.close())
         .then(() => http.close())
         .then(() => runtime.close())
         .then(resolve, resolve);

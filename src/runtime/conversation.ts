@@ -3,7 +3,7 @@
 // step, and writes the session back with compare-and-set (retrying when
 // another process wrote first). Only then are the outputs returned to be sent.
 import type { StepEnv } from "../engine/node-kind.js";
-import { stepOwned } from "../engine/step.js";
+import { begin, stepOwned } from "../engine/step.js";
 import type { Input, Lang, Output, Session } from "../engine/types.js";
 import { type Logger, personRef } from "../log/logger.js";
 import { KeyedMutex } from "../sessions/keyed-mutex.js";
@@ -25,6 +25,8 @@ export interface ConversationDeps {
   events?: EventHandler[];
   /** Effects flows may ask for in the middle of a turn, by name. */
   effects?: Record<string, EffectHandler>;
+  /** Decides first whether the bot handles an input at all (a caseworker may hold the chat). */
+  gate?: (channel: string, userId: string, input: Input) => Promise<{ pass: true; input?: Input } | { pass: false }>;
 }
 
 export class Conversation {
@@ -35,7 +37,11 @@ export class Conversation {
   /** Handles one input from a person and returns what to send them. */
   handle(channel: string, userId: string, input: Input, langHint?: Lang): Promise<Output[]> {
     const key = sessionKey(channel, userId);
-    return this.mutex.run(key, () => this.turn(key, { channel, userId }, personRef(channel, userId), input, langHint));
+    return this.mutex.run(key, async () => {
+      const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
+      if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
+      return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint);
+    });
   }
 
   private async perform(effect: Extract<Output, { type: "effect" }>, who: Parameters<EffectHandler>[1], ref: string) {
@@ -50,6 +56,11 @@ export class Conversation {
     }
   }
 
+  /** A text in a language, for hosts that speak to a person outside a turn. */
+  translate(lang: Lang, key: string, params?: Record<string, unknown>): string {
+    return this.deps.env.translate(lang, key, params);
+  }
+
   /** The polite reply for when a turn failed (store down, a bug): in the person's language when known. */
   apology(lang?: Lang): Output {
     return { type: "text", text: this.deps.env.translate(lang ?? this.deps.env.defaultLang, "common:error"), buttons: [] };
@@ -61,6 +72,25 @@ export class Conversation {
     if (!stored) return undefined;
     const decoded = decodeSession(stored.data);
     return (decoded.ok ? decoded.session.lang : salvageLang(stored.data)) ?? undefined;
+  }
+
+  /**
+   * Starts a flow for a person from outside their turn (the host's doing, not
+   * an input they could forge): the chat coming back from a caseworker.
+   */
+  begin(channel: string, userId: string, flowId: string): Promise<Output[]> {
+    const key = sessionKey(channel, userId);
+    return this.mutex.run(key, async () => {
+      const { env, store, ttlMs } = this.deps;
+      for (let attempt = 1; attempt <= 10; attempt++) {
+        const stored = await store.read(key);
+        const decoded = stored ? decodeSession(stored.data) : undefined;
+        const session = decoded?.ok ? decoded.session : null;
+        const result = begin(env, session, flowId, session?.lang ?? undefined);
+        if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs)) return result.outputs;
+      }
+      throw new Error(`session ${personRef(channel, userId)}: still changing after 10 attempts`);
+    });
   }
 
   /** Most effects one turn may perform (a loop here would be a bug in a flow). */
@@ -112,7 +142,7 @@ export class Conversation {
       }
       if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs)) {
         log.debug("turn", { person: ref, input: input.type, outputs: outputs.length, attempt });
-        await performEvents(outputs, this.deps.events ?? [], log);
+        await performEvents(outputs, this.deps.events ?? [], log, { ...chat, lang: result.session.lang ?? env.defaultLang });
         return [...notices, ...outputs];
       }
       if (attempt >= attempts) throw new Error(`session ${ref}: still changing after ${attempts} attempts`);

@@ -9,6 +9,8 @@ import { RedisCaseStore } from "../cases/redis-case-store.js";
 import { type Config, ConfigError } from "../config/config.js";
 import type { KnowledgeService, StepEnv } from "../engine/node-kind.js";
 import { ENTRY_FLOWS, type LoadedFlows, loadFlowsOrThrow } from "../flows/load.js";
+import { HandoffService, withUrgentHandoff } from "../handoff/handoff.js";
+import { MemoryTicketStore, RedisTicketStore, type TicketStore } from "../handoff/ticket-store.js";
 import { loadDirectory } from "../knowledge/directory.js";
 import { type GapsStore, MemoryGapsStore, RedisGapsStore } from "../knowledge/gaps.js";
 import { formatKbProblem, loadKnowledge } from "../knowledge/knowledge-base.js";
@@ -51,6 +53,8 @@ export interface Runtime {
   /** The Redis connection the runtime uses, for channels that keep state there too (closed by close()). */
   redis: RedisClient | undefined;
   loaded: LoadedFlows;
+  /** Tickets for caseworkers: opening them, and the bot's silence while a person holds the chat. */
+  handoff: HandoffService;
   close(): Promise<void>;
 }
 
@@ -128,16 +132,31 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const attachments = new DirectoryAttachmentStore(config.attachmentsDir, keyring, config.attachmentMaxBytes);
   const cases = new CaseService(caseStore, keyring, attachments, now);
   const env = buildEnv(loaded, config, now, knowledge, options.newId);
+  const tickets: TicketStore = redis ? new RedisTicketStore(redis, config.redisPrefix, keyring) : new MemoryTicketStore();
+  const handoff = createHandoff(tickets, config, loaded.commands, log, now);
   const conversation = new Conversation({
     env,
     // Sessions hold half-filled reports: sealed at rest like the reports themselves.
     store: new EncryptedSessionStore(store, keyring),
     ttlMs: config.sessionTtlDays * 86_400_000,
     log,
-    events: [knowledgeEvents(gaps)],
-    effects: caseEffects(cases),
+    events: [knowledgeEvents(gaps), handoff.events()],
+    effects: { ...withUrgentHandoff(caseEffects(cases), handoff), ...handoff.effects() },
+    gate: (channel, user, input) => handoff.gate(channel, user, input),
   });
-  return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, redis, close: closeStore };
+  return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, redis, handoff, close: closeStore };
+}
+
+/** The handoff service, with the back-to-the-bot and delete words from the loaded commands. */
+export function createHandoff(
+  tickets: TicketStore,
+  config: Pick<Config, "handoff">,
+  commands: StepEnv["commands"],
+  log: Logger,
+  now: () => Date,
+): HandoffService {
+  const words = (command: string) => new Set([...commands].filter(([, c]) => c === command).map(([w]) => w));
+  return new HandoffService(tickets, config.handoff, log, words("bot"), words("delete"), now);
 }
 
 /** The keys for data at rest; on the embedded default without keys, a temporary one, loudly. */

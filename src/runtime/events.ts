@@ -3,8 +3,10 @@
 import type { Output, Vars } from "../engine/types.js";
 import type { GapsStore } from "../knowledge/gaps.js";
 import type { Logger } from "../log/logger.js";
+import type { Who } from "./effects.js";
 
-export type EventHandler = (name: string, data: Vars) => Promise<void>;
+/** Performs one event of a turn; `who` is the person whose turn it was. */
+export type EventHandler = (name: string, data: Vars, who?: Who) => Promise<void>;
 
 export function knowledgeEvents(gaps: GapsStore): EventHandler {
   return async (name, data) => {
@@ -18,12 +20,12 @@ export function knowledgeEvents(gaps: GapsStore): EventHandler {
   };
 }
 
-export async function performEvents(outputs: Output[], handlers: EventHandler[], log: Logger): Promise<void> {
+export async function performEvents(outputs: Output[], handlers: EventHandler[], log: Logger, who?: Who): Promise<void> {
   for (const o of outputs) {
     if (o.type !== "event") continue;
     for (const handle of handlers) {
       try {
-        await handle(o.name, o.data);
+        await handle(o.name, o.data, who);
       } catch (error) {
         log.error("event.failed", { event: o.name, error: (error as Error).message });
       }

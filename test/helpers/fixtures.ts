@@ -9,10 +9,12 @@ import { type CaseStore, MemoryCaseStore } from "../../src/cases/case-store.js";
 import { parseConfig } from "../../src/config/config.js";
 import type { StepEnv } from "../../src/engine/node-kind.js";
 import { loadFlows } from "../../src/flows/load.js";
+import { withUrgentHandoff } from "../../src/handoff/handoff.js";
+import { MemoryTicketStore } from "../../src/handoff/ticket-store.js";
 import { createLogger } from "../../src/log/logger.js";
 import { Keyring } from "../../src/privacy/keyring.js";
 import { Conversation } from "../../src/runtime/conversation.js";
-import { buildEnv, loadKnowledgeService, PROJECT_ROOT } from "../../src/runtime/create-runtime.js";
+import { buildEnv, createHandoff, loadKnowledgeService, PROJECT_ROOT } from "../../src/runtime/create-runtime.js";
 import { caseEffects } from "../../src/runtime/effects.js";
 import { MemorySessionStore } from "../../src/sessions/memory-session-store.js";
 import type { SessionStore } from "../../src/sessions/session-store.js";
@@ -73,12 +75,17 @@ export function demoRuntime(options: { store?: SessionStore; env?: StepEnv; case
     () => `TEST-${String(++refs).padStart(4, "0")}`,
   );
   const store = options.store ?? new MemorySessionStore();
+  const env = options.env ?? demoEnv();
+  const tickets = new MemoryTicketStore(counterIds("ticket"));
+  const handoff = createHandoff(tickets, parseConfig({}), env.commands, silentLog, () => FIXED_NOW);
   const conversation = new Conversation({
-    env: options.env ?? demoEnv(),
+    env,
     store,
     ttlMs: 60_000,
     log: silentLog,
-    effects: caseEffects(cases),
+    events: [handoff.events()],
+    effects: { ...withUrgentHandoff(caseEffects(cases), handoff), ...handoff.effects() },
+    gate: (channel, user, input) => handoff.gate(channel, user, input),
   });
   return {
     conversation,
@@ -87,6 +94,8 @@ export function demoRuntime(options: { store?: SessionStore; env?: StepEnv; case
     attachments,
     keyring,
     store,
+    tickets,
+    handoff,
     cleanup: () => rmSync(attachmentsDir, { recursive: true, force: true }),
   };
 }

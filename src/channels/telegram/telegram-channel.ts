@@ -5,11 +5,12 @@
 // sending paced to Telegram's limits (pacing.ts).
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, type Context, GrammyError, HttpError, InlineKeyboard } from "grammy";
+import { type Api, Bot, type Context, GrammyError, HttpError, InlineKeyboard } from "grammy";
 import { z } from "zod";
 import type { AttachmentStore } from "../../cases/attachment-store.js";
 import type { Translate } from "../../engine/types.js";
 import { type Input, isLang, LANGUAGES, type Lang, type Output } from "../../engine/types.js";
+import type { Sender } from "../../handoff/relay.js";
 import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
@@ -106,22 +107,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     await send(ctx, outputs);
   };
 
-  const send = async (ctx: Context, outputs: Output[]) => {
-    const chatId = ctx.chat?.id as number;
-    for (const o of outputs) {
-      if (o.type !== "text") continue;
-      const parts = splitForTelegram(o.text);
-      for (const [i, part] of parts.entries()) {
-        const last = i === parts.length - 1;
-        const keyboard = last && o.buttons.length > 0 ? new InlineKeyboard() : undefined;
-        for (const b of o.buttons) {
-          const data = packButton(o.ref, b.id);
-          if (data && keyboard) keyboard.text(b.label, data).row();
-        }
-        await ctx.api.sendMessage(chatId, toTelegramHtml(part), { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });
-      }
-    }
-  };
+  const send = (ctx: Context, outputs: Output[]) => sendOutputs(ctx.api, ctx.chat?.id as number, outputs);
 
   bot.on("callback_query:data", async (ctx) => {
     // Answer first, always: the button stops spinning even if the turn fails.
@@ -183,6 +169,37 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   });
 
   return bot;
+}
+
+/** Sends engine outputs to a chat: HTML text, split if long, the buttons as an inline keyboard under the last part. */
+export async function sendOutputs(api: Api, chatId: number, outputs: Output[]): Promise<void> {
+  for (const o of outputs) {
+    if (o.type !== "text") continue;
+    const parts = splitForTelegram(o.text);
+    for (const [i, part] of parts.entries()) {
+      const last = i === parts.length - 1;
+      const keyboard = last && o.buttons.length > 0 ? new InlineKeyboard() : undefined;
+      for (const b of o.buttons) {
+        const data = packButton(o.ref, b.id);
+        if (data && keyboard) keyboard.text(b.label, data).row();
+      }
+      await api.sendMessage(chatId, toTelegramHtml(part), { parse_mode: "HTML", ...(keyboard ? { reply_markup: keyboard } : {}) });
+    }
+  }
+}
+
+/** What caseworkers write, sent to a Telegram chat (paced and retried like every send). */
+export function telegramSender(api: Api): Sender {
+  return async (user, outputs) => {
+    const chatId = Number(user);
+    if (!Number.isSafeInteger(chatId)) return { ok: false, reason: "not a Telegram chat" };
+    try {
+      await sendOutputs(api, chatId, outputs);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: error instanceof GrammyError ? `telegram:${error.error_code}` : "network" };
+    }
+  };
 }
 
 /** The command menu, in each of our languages (and Spanish as the default). */

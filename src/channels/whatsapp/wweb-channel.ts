@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { AttachmentStore } from "../../cases/attachment-store.js";
 import type { Input, Output, Translate } from "../../engine/types.js";
+import type { Sender } from "../../handoff/relay.js";
 import { type Logger, personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
 import { fileInput, fileTooLarge } from "../files.js";
@@ -286,6 +287,20 @@ export class WhatsAppWebChannel {
         await client.sendMessage(chatId, part);
       }
     }
+  }
+
+  /** What caseworkers write (and the bot's word when the chat comes back), for the relay. */
+  sender(): Sender {
+    return async (user, outputs) => {
+      if (this.current !== "ready" || !this.client) return { ok: false, reason: "not_connected" };
+      if (!(await this.deps.window.isOpen(user))) return { ok: false, reason: "outside_window" };
+      try {
+        await this.send(chatIdOf(user), user, outputs);
+        return { ok: true };
+      } catch {
+        return { ok: false, reason: "failed" };
+      }
+    };
   }
 
   /**
