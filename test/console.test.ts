@@ -4,6 +4,7 @@
 // system Chromium) that logs in, sees a ticket arrive, claims it, replies,
 // adds a note and closes it — with a script in the person's message shown as
 // text. Real Redis for tickets, accounts and sessions.
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -172,9 +173,80 @@ describe("console security", () => {
 });
 
 const CHROMIUM = "/usr/bin/chromium";
+
+/** The terminal chat as its own process (npm start --json) sharing this Redis: a person writing from another program. */
+function terminalPerson(user: string) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main/terminal.ts", "--json", "--user", user, "--lang", "es"], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      DATA_KEYS: TEST_KEYS,
+      ATTACHMENTS_DIR: join(PROJECT_ROOT, "data", "test-attachments"),
+    },
+  });
+  const lines: { text: string }[] = [];
+  let buffer = "";
+  child.stdout.on("data", (d) => {
+    buffer += d;
+    const parts = buffer.split("\n");
+    buffer = parts.pop() ?? "";
+    for (const p of parts) if (p.trim()) lines.push(JSON.parse(p));
+  });
+  return {
+    lines,
+    say: (text: string) => child.stdin.write(`${text}\n`),
+    waitFor: async (re: RegExp, ms = 15_000) => {
+      const until = Date.now() + ms;
+      while (!lines.some((l) => re.test(l.text))) {
+        if (Date.now() > until) throw new Error(`terminal never showed ${re}: ${JSON.stringify(lines.map((l) => l.text.slice(0, 60)))}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.on("close", () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
 if (!existsSync(CHROMIUM)) console.warn(`Skipping the console browser test: no browser at ${CHROMIUM} (apt-get install chromium)`);
 
 describe.skipIf(!existsSync(CHROMIUM))("the console in a browser", () => {
+  it("a person on the terminal asks for a person; a caseworker claims the chat in the browser; messages both ways; closed, the bot takes over", async () => {
+    const person = terminalPerson("term-e2e");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
+    try {
+      person.say("hola");
+      await person.waitFor(/¿En qué te puedo ayudar\?/);
+      person.say("humano");
+      await person.waitFor(/una persona de nuestro equipo te va a contestar/);
+      const ticket = await runtime.handoff.store.activeFor("terminal", "term-e2e");
+      const page = await browser.newPage();
+      page.on("dialog", (d) => void d.accept());
+      await page.goto(`${base()}/console/login?lang=es`);
+      await page.fill('input[name="name"]', "Sofía");
+      await page.fill('input[name="password"]', PASSWORD);
+      await page.click('button[type="submit"]');
+      await page.waitForURL(/\/console$/);
+      await page.goto(`${base()}/console/tickets/${ticket?.id}`);
+      await page.click('form[action$="/claim"] button');
+      await page.fill('form[action$="/reply"] textarea[name="text"]', "Hola, soy Sofía. Cuéntame qué pasó.");
+      await page.click('form[action$="/reply"] button');
+      await person.waitFor(/^Hola, soy Sofía\. Cuéntame qué pasó\.$/);
+      person.say("No me pagaron tres semanas");
+      await page.waitForSelector("text=No me pagaron tres semanas", { timeout: 15_000 });
+      await page.click('form[action$="/close"] button');
+      await person.waitFor(/cerró esta conversación/);
+      person.say("sí");
+      await person.waitFor(/Gracias por contestar/);
+    } finally {
+      await browser.close();
+      await person.stop();
+    }
+  }, 90_000);
+
   it("logs in, sees a ticket arrive, claims it, replies, adds a note and closes it; a script in a message stays text", async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
     try {

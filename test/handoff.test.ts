@@ -259,6 +259,38 @@ describe("the relay", () => {
   });
 });
 
+describe("a long wait", () => {
+  it("is flagged and gets the person one update instead of silence", async () => {
+    await say("ivan", "hola");
+    await say("ivan", "1");
+    await say("ivan", "humano");
+    const sent: string[] = [];
+    const later = new Date(Date.now() + (runtime.handoff.config.longWaitMinutes + 1) * 60_000);
+    const relay = startRelay({
+      handoff: runtime.handoff,
+      conversation: runtime.conversation,
+      senders: {
+        terminal: async (user, outputs) => {
+          if (user === "ivan") sent.push(...texts(outputs));
+          return { ok: true };
+        },
+      },
+      ledger: new RedisUpdateLedger(client, prefix, "relay-wait"),
+      log: silentLog,
+      now: () => later,
+      checkEveryMs: 50,
+    });
+    try {
+      await waitFor(() => sent.length > 0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(sent).toEqual([expect.stringMatching(/^⏳ Seguimos aquí/)]);
+      expect((await store().activeFor("terminal", "ivan"))?.updateSentAt).toBe(later.toISOString());
+    } finally {
+      await relay.stop();
+    }
+  });
+});
+
 async function waitFor(condition: () => boolean | Promise<boolean>, ms = 5000) {
   const until = Date.now() + ms;
   while (!(await condition())) {

@@ -389,6 +389,14 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
     const t = await loadTicket(req, reply);
     if (!t) return;
     stream(req, reply, (e) => (e.ticket === t.id && e.kind === "entry" ? e.entry : undefined));
+    // What arrived between rendering the page and this stream starting: sent again (the page skips what it shows),
+    // now and once the stream surely follows.
+    const replay = async () => {
+      for (const entry of (await tickets.entries(t.id)).slice(-30))
+        if (!reply.raw.writableEnded) reply.raw.write(`data: ${JSON.stringify(entry)}\n\n`);
+    };
+    await replay();
+    setTimeout(() => void replay().catch(() => undefined), 1500).unref();
   });
   app.get("/console/events", { preHandler: auth }, async (req, reply) => {
     stream(req, reply, (e) => ({ ticket: e.ticket, kind: e.kind }));
