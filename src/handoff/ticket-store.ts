@@ -184,7 +184,7 @@ export class MemoryTicketStore implements TicketStore {
 
   async transfer(id: string, from: string | undefined, to: string) {
     const t = this.tickets.get(id);
-    if (!t || t.status !== "held" || (from !== undefined && t.assignee !== from)) return false;
+    if (t?.status !== "held" || (from !== undefined && t.assignee !== from)) return false;
     t.assignee = to;
     this.emit({ ticket: id, kind: "status", status: "held", by: to });
     return true;

@@ -11,6 +11,7 @@ import { MemoryUpdateLedger, RedisUpdateLedger, type UpdateLedger } from "../cha
 import { ConfigError, parseConfig } from "../config/config.js";
 import { FlowLoadError } from "../flows/errors.js";
 import { startRelay } from "../handoff/relay.js";
+import { MemoryTopicMap, RedisTopicMap, startCaseworkerGroup } from "../handoff/telegram-group.js";
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime } from "../runtime/create-runtime.js";
@@ -40,7 +41,9 @@ async function main(): Promise<number> {
   // The same Redis connection as the sessions: one per process.
   const ledger: UpdateLedger = runtime.redis ? new RedisUpdateLedger(runtime.redis, config.redisPrefix) : new MemoryUpdateLedger();
   const apiClient = keepAliveFetch(telegram.apiRoot);
+  let group: ReturnType<typeof startCaseworkerGroup> | undefined;
   const bot = createTelegramBot({
+    onGroupMessage: async (m) => (group ? group.onGroupMessage(m) : false),
     fetch: apiClient,
     config: telegram,
     conversation: runtime.conversation,
@@ -97,6 +100,16 @@ async function main(): Promise<number> {
       await http.close();
     };
   }
+  if (telegram.caseworkerGroupId !== undefined) {
+    group = startCaseworkerGroup({
+      api: bot.api,
+      groupId: telegram.caseworkerGroupId,
+      handoff: runtime.handoff,
+      topics: runtime.redis ? new RedisTopicMap(runtime.redis, config.redisPrefix) : new MemoryTopicMap(),
+      ledger,
+      log,
+    });
+  }
   const relay = startRelay({
     handoff: runtime.handoff,
     conversation: runtime.conversation,
@@ -116,6 +129,7 @@ async function main(): Promise<number> {
       timer.unref();
       stop()
         .then(() => relay.stop())
+        .then(() => group?.stop())
         .then(() => apiClient.close())
         .then(() => runtime.close())
         .then(resolve, resolve);

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 export interface SentMessage {
   chat_id: number;
+  message_thread_id?: number;
   text: string;
   parse_mode?: string;
   reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
@@ -26,6 +27,8 @@ export class FakeTelegram {
   readonly sent: SentMessage[] = [];
   readonly calls: { method: string; body: Record<string, unknown>; at: number; status: number }[] = [];
   readonly callbackAnswers: string[] = [];
+  /** Forum topics the bot created. */
+  readonly topics: { chat_id: number; name: string }[] = [];
   /** Messages sent, also when not recorded. */
   sentCount = 0;
   port = 0;
@@ -162,6 +165,10 @@ export class FakeTelegram {
         const id = String(body.file_id);
         const data = this.files.get(id);
         return ok({ file_id: id, file_unique_id: `u${id}`, file_size: data?.length, file_path: `files/${id}` });
+      }
+      case "createForumTopic": {
+        this.topics.push({ chat_id: Number(body.chat_id), name: String(body.name) });
+        return ok({ message_thread_id: 1000 + this.topics.length, name: body.name, icon_color: 7322096 });
       }
       case "setMyCommands":
       case "deleteWebhook":

@@ -36,7 +36,12 @@ const COMMANDS: Record<string, Input> = {
 
 const chat = z.object({ id: z.number().int(), type: z.string() });
 const from = z.object({ id: z.number().int(), language_code: z.string().max(35).optional() });
-const message = z.object({ chat, from: from.optional(), text: z.string().max(4096).optional() });
+const message = z.object({
+  chat,
+  from: from.optional(),
+  text: z.string().max(4096).optional(),
+  message_thread_id: z.number().int().optional(),
+});
 /** What the adapter reads from an update (everything else passes through untouched). */
 const updateSchema = z.object({
   update_id: z.number().int().nonnegative(),
@@ -55,6 +60,8 @@ export interface TelegramDeps {
   ledger: UpdateLedger;
   translate: Translate;
   log: Logger;
+  /** Messages in groups (the caseworkers' forum group): handled there, never as a person's turn. */
+  onGroupMessage?: (m: { chatId: number; thread?: number; from: number; text?: string }) => Promise<boolean>;
   /** The Bot API client (its connection pool is the caller's to close); one of its own otherwise. */
   fetch?: ReturnType<typeof keepAliveFetch>;
 }
@@ -108,6 +115,18 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   };
 
   const send = (ctx: Context, outputs: Output[]) => sendOutputs(ctx.api, ctx.chat?.id as number, outputs);
+
+  // Groups are not people: only the caseworkers' forum group means something, and only to the handoff.
+  bot.on("message", async (ctx, next) => {
+    if (ctx.chat.type === "private") return next();
+    if (!deps.onGroupMessage || !ctx.from || ctx.from.is_bot) return;
+    await deps.onGroupMessage({
+      chatId: ctx.chat.id,
+      from: ctx.from.id,
+      ...(ctx.message.message_thread_id !== undefined ? { thread: ctx.message.message_thread_id } : {}),
+      ...(ctx.message.text !== undefined ? { text: ctx.message.text } : {}),
+    });
+  });
 
   bot.on("callback_query:data", async (ctx) => {
     // Answer first, always: the button stops spinning even if the turn fails.

@@ -30,6 +30,12 @@ const schema = z.object({
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().positive().max(10_000).default(30),
   TELEGRAM_MAX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
   TELEGRAM_MAX_RETRY_SECONDS: z.coerce.number().int().min(1).max(300).default(30),
+  /** A private forum group of caseworkers: each handoff becomes a topic there (instead of, or besides, the console). */
+  TELEGRAM_CASEWORKER_GROUP_ID: z.coerce
+    .number({ message: "TELEGRAM_CASEWORKER_GROUP_ID must be the group's numeric id (like -1001234567890)" })
+    .int()
+    .negative("TELEGRAM_CASEWORKER_GROUP_ID: group ids are negative (like -1001234567890)")
+    .optional(),
 });
 
 export interface TelegramConfig {
@@ -41,6 +47,7 @@ export interface TelegramConfig {
   maxPerSecond: number;
   maxPerChatPerSecond: number;
   maxRetrySeconds: number;
+  caseworkerGroupId: number | undefined;
 }
 
 export class TelegramConfigError extends Error {}
@@ -64,5 +71,6 @@ export function parseTelegramConfig(env: Record<string, string | undefined>): Te
     maxPerSecond: c.TELEGRAM_MAX_PER_SECOND,
     maxPerChatPerSecond: c.TELEGRAM_MAX_PER_CHAT_PER_SECOND,
     maxRetrySeconds: c.TELEGRAM_MAX_RETRY_SECONDS,
+    caseworkerGroupId: c.TELEGRAM_CASEWORKER_GROUP_ID,
   };
 }
