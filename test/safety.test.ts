@@ -16,19 +16,23 @@ const env = demoEnv();
 const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o] : []));
 
 describe("safety patterns", () => {
-  it.each(LANGUAGES)("dev set, %s: at least 60 + 60 messages, 95%% of danger caught, at most 3%% false alarms", (lang) => {
-    const s = score(detector, readSet("dev", lang));
-    expect(s.danger).toBeGreaterThanOrEqual(60);
-    expect(s.ordinary).toBeGreaterThanOrEqual(60);
-    expect(s.caught, s.missed.map((m) => m.text).join("\n")).toBeGreaterThanOrEqual(0.95);
-    expect(s.falseAlarms, s.falseAlarmItems.map((m) => m.text).join("\n")).toBeLessThanOrEqual(0.03);
-  });
+  it.each(["dev", "dev2"].flatMap((set) => LANGUAGES.map((lang) => [set, lang] as const)))(
+    "%s set, %s: at least 60 + 60 messages, 95%% of danger caught, at most 3%% false alarms",
+    (set, lang) => {
+      const s = score(detector, readSet(set, lang));
+      expect(s.danger).toBeGreaterThanOrEqual(60);
+      expect(s.ordinary).toBeGreaterThanOrEqual(60);
+      expect(s.caught, s.missed.map((m) => m.text).join("\n")).toBeGreaterThanOrEqual(0.95);
+      expect(s.falseAlarms, s.falseAlarmItems.map((m) => m.text).join("\n")).toBeLessThanOrEqual(0.03);
+    },
+  );
 
-  // The held-out set was written separately and never used for tuning. Measured once
-  // (npm run safety -- eval --set heldout): es 89.6% / 3.0%, en 89.4% / 0.0%, ht 83.3% / 1.5%
+  // The held-out set was written separately and never used for tuning. Measured twice
+  // (npm run safety -- eval --set heldout), after tuning on dev and again after a round
+  // on a new development set (dev2): es 91.0% / 3.0%, en 89.4% / 0.0%, ht 84.8% / 1.5%
   // — under the 95% target, so issue 7 stays open. This guards against getting worse
   // without showing the messages (tuning on them would spoil the set).
-  const HELDOUT_FLOOR: Record<(typeof LANGUAGES)[number], number> = { es: 0.89, en: 0.89, ht: 0.83 };
+  const HELDOUT_FLOOR: Record<(typeof LANGUAGES)[number], number> = { es: 0.91, en: 0.89, ht: 0.84 };
   it.each(LANGUAGES)("held-out set, %s: no worse than measured, at most 3%% false alarms", (lang) => {
     const s = score(detector, readSet("heldout", lang));
     expect(s.danger).toBeGreaterThanOrEqual(60);
