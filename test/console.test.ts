@@ -12,11 +12,13 @@ import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../src/config/config.js";
 import { hashPassword, RedisConsoleStore } from "../src/console/accounts.js";
-import { buildConsole, isoWeek } from "../src/console/server.js";
+import { buildConsole, consoleMount, dashboardStats, isoWeek, regionReader } from "../src/console/server.js";
+import { startHttpServer } from "../src/http/server.js";
 import { createRuntime, PROJECT_ROOT, type Runtime } from "../src/runtime/create-runtime.js";
 import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { silentLog } from "./helpers/fixtures.js";
 import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+import { WAGE_THEFT_ES } from "./helpers/scripts.js";
 
 let client: RedisClient;
 let runtime: Runtime;
@@ -161,7 +163,33 @@ describe("console security", () => {
     expect((await login("Marco")).res.statusCode).toBe(302);
   });
 
-  it("counts real figures on the dashboard", async () => {
+  it("is also served under /console by a channel's HTTP server (CONSOLE=1), next to its own routes", async () => {
+    const http = await startHttpServer({
+      port: 0,
+      host: "127.0.0.1",
+      routes: {},
+      health: () => ({ channel: "test" }),
+      mounts: await consoleMount(app),
+    });
+    try {
+      const login = await fetch(`http://127.0.0.1:${http.port}/console/login`);
+      expect(login.status).toBe(200);
+      expect(await login.text()).toContain('name="_csrf"');
+      expect(login.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect((await fetch(`http://127.0.0.1:${http.port}/console`, { redirect: "manual" })).status).toBe(302);
+      expect(await (await fetch(`http://127.0.0.1:${http.port}/health`)).json()).toMatchObject({ status: "ok", channel: "test" });
+      expect((await fetch(`http://127.0.0.1:${http.port}/consoles`)).status).toBe(404);
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("counts real figures on the dashboard, complaints by the region they happened in", async () => {
+    for (const text of ["hola", "1", ...WAGE_THEFT_ES, "1"])
+      await runtime.conversation.handle("terminal", "dash-case", { type: "text", text });
+    const stats = await dashboardStats(runtime.handoff, runtime.caseStore, regionReader(runtime.cases));
+    expect(stats.complaintsByRegion.Jalisco).toBeGreaterThanOrEqual(1);
+    expect(stats.complaintsByType.unpaid_wages).toBeGreaterThanOrEqual(1);
     const before = await import("../src/console/server.js").then((m) => m.dashboardStats(runtime.handoff, runtime.caseStore));
     await runtime.handoff.open({ channel: "terminal", user: "dash1", lang: "en" }, "safety", { alert: "confined" });
     const after = await import("../src/console/server.js").then((m) => m.dashboardStats(runtime.handoff, runtime.caseStore));

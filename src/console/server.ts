@@ -7,6 +7,7 @@
 // written to the audit log. Pages are server-rendered (views.ts), everything a
 // person wrote escaped; live updates come as server-sent events.
 import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
@@ -16,7 +17,8 @@ import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AttachmentStore } from "../cases/attachment-store.js";
-import type { CaseStore } from "../cases/case-store.js";
+import type { CaseService } from "../cases/case-service.js";
+import type { CaseRecord, CaseStore } from "../cases/case-store.js";
 import type { HandoffService } from "../handoff/handoff.js";
 import { ticketRef } from "../handoff/ticket-store.js";
 import type { Ticket } from "../handoff/types.js";
@@ -30,6 +32,8 @@ export interface ConsoleDeps {
   store: ConsoleStore;
   attachments: AttachmentStore;
   caseStore: CaseStore;
+  /** Reads a case's sealed answers (for the dashboard's regions). */
+  cases?: CaseService;
   log: Logger;
   /** Cookies marked Secure: true behind TLS (CONSOLE_SECURE_COOKIES). */
   secureCookies: boolean;
@@ -406,7 +410,12 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
     await audit(req, "dashboard");
     return page(
       reply,
-      dashboardPage({ lang: req.lang, me: me(req), csrf: reply.generateCsrf(), stats: await dashboardStats(handoff, deps.caseStore) }),
+      dashboardPage({
+        lang: req.lang,
+        me: me(req),
+        csrf: reply.generateCsrf(),
+        stats: await dashboardStats(handoff, deps.caseStore, regionReader(deps.cases)),
+      }),
     );
   });
 
@@ -417,11 +426,32 @@ export async function buildConsole(deps: ConsoleDeps): Promise<FastifyInstance> 
   return app;
 }
 
+/** The console on another HTTP server (a channel's): its requests under /console go to Fastify. */
+export async function consoleMount(app: FastifyInstance): Promise<Record<string, (req: IncomingMessage, res: ServerResponse) => void>> {
+  await app.ready();
+  return { "/console": (req, res) => app.routing(req, res) };
+}
+
 const quantile = (values: number[], q: number) => {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
 };
+
+/** A case's region for the dashboard: its state (as the person wrote it, tidied), else its country. */
+export function regionReader(cases: CaseService | undefined): ((record: CaseRecord) => string | undefined) | undefined {
+  if (!cases) return undefined;
+  return (record) => {
+    try {
+      const answers = cases.open(record);
+      const state = typeof answers.c_state === "string" ? answers.c_state.trim() : "";
+      if (state) return state.charAt(0).toUpperCase() + state.slice(1).toLowerCase();
+      return typeof answers.c_country === "string" ? answers.c_country : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}
 
 /** ISO week of a date: "2026-W47". */
 export function isoWeek(date: Date): string {
@@ -437,7 +467,7 @@ export function isoWeek(date: Date): string {
 export async function dashboardStats(
   handoff: HandoffService,
   caseStore: CaseStore,
-  regionOf?: (sealed: string) => string | undefined,
+  regionOf?: (record: CaseRecord) => string | undefined,
 ): Promise<DashboardStats> {
   const all = await handoff.store.list();
   const cases = await caseStore.list();
@@ -461,7 +491,7 @@ export async function dashboardStats(
   return {
     ticketsByReason: count(all, (t) => t.reason),
     complaintsByType: count(cases, (c) => c.category),
-    complaintsByRegion: count(cases, (c) => regionOf?.(c.sealed) ?? c.channel),
+    complaintsByRegion: count(cases, (c) => regionOf?.(c) ?? "?"),
     byWeek: [...weeks].sort(([a], [b]) => a.localeCompare(b)).map(([week, v]) => ({ week, ...v })),
     waitingMinutes: { p50: quantile(waited, 0.5), p90: quantile(waited, 0.9), count: waited.length },
     firstReplyMinutes: { p50: quantile(replied, 0.5), p90: quantile(replied, 0.9), count: replied.length },

@@ -26,6 +26,8 @@ export interface HttpServerOptions {
   host?: string;
   routes: Record<string, Route>;
   health: () => Record<string, unknown>;
+  /** Whole path prefixes served by another handler (the console's Fastify app at "/console"). */
+  mounts?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
@@ -35,6 +37,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<{ ser
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok", ...options.health() }));
       return;
     }
+    const mount = Object.entries(options.mounts ?? {}).find(([prefix]) => path === prefix || path.startsWith(`${prefix}/`));
+    if (mount) return mount[1](req, res);
     const route = options.routes[`${req.method} ${path}`];
     if (!route) {
       res.writeHead(404).end();

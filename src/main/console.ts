@@ -40,6 +40,7 @@ async function main(): Promise<number> {
     store: new RedisConsoleStore(redis, config.redisPrefix),
     attachments: runtime.attachments,
     caseStore: runtime.caseStore,
+    cases: runtime.cases,
     log,
     secureCookies: env.data.CONSOLE_SECURE_COOKIES === "1" || env.data.CONSOLE_SECURE_COOKIES === "true",
   });

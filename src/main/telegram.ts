@@ -15,6 +15,7 @@ import { MemoryTopicMap, RedisTopicMap, startCaseworkerGroup } from "../handoff/
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime } from "../runtime/create-runtime.js";
+import { consoleFromEnv } from "./console-mount.js";
 
 /** Upper bound for the whole shutdown, so an orchestrator's SIGKILL is never needed. */
 const SHUTDOWN_MS = 25_000;
@@ -70,7 +71,9 @@ async function main(): Promise<number> {
   const mode = telegram.webhookUrl ? "webhook" : "polling";
   const path = "/telegram/webhook";
   const handle = webhookCallback(bot, "http", { secretToken: telegram.webhookSecret, timeoutMilliseconds: 25_000, onTimeout: "return" });
+  const web = await consoleFromEnv(process.env, runtime, config.redisPrefix, log);
   const http = await startHttpServer({
+    ...(web ? { mounts: web.mounts } : {}),
     port: telegram.port,
     health: () => ({ telegram: mode, updatesInFlight: inFlight }),
     routes: telegram.webhookUrl
@@ -129,6 +132,7 @@ async function main(): Promise<number> {
       timer.unref();
       stop()
         .then(() => relay.stop())
+        .then(() => web?.close())
         .then(() => group?.stop())
         .then(() => apiClient.close())
         .then(() => runtime.close())

@@ -15,6 +15,7 @@ import { startRelay } from "../handoff/relay.js";
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime, type Runtime } from "../runtime/create-runtime.js";
+import { consoleFromEnv } from "./console-mount.js";
 
 /** Upper bound for the whole shutdown, so an orchestrator's SIGKILL is never needed. */
 const SHUTDOWN_MS = 25_000;
@@ -70,8 +71,12 @@ async function main(): Promise<number> {
   });
 
   let http: Awaited<ReturnType<typeof startHttpServer>>;
+  let closeWeb: () => Promise<void> | undefined = () => undefined;
   try {
+    const web = await consoleFromEnv(process.env, runtime, config.redisPrefix, log);
+    closeWeb = () => web?.close();
     http = await startHttpServer({
+      ...(web ? { mounts: web.mounts } : {}),
       port: cloud.port,
       routes: channel.routes,
       health: () => ({ whatsappCloud: "webhook", inFlight: channel.inFlight }),
@@ -103,6 +108,7 @@ async function main(): Promise<number> {
         await http.close(); // no new requests; the ones in flight finish
         while (channel.inFlight > 0) await new Promise((r) => setTimeout(r, 50));
         await relay.stop();
+        await closeWeb();
         await runtime.close();
       };
       stop().then(resolve, resolve);

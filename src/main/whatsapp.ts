@@ -22,6 +22,7 @@ import { startRelay } from "../handoff/relay.js";
 import { startHttpServer } from "../http/server.js";
 import { createLogger } from "../log/logger.js";
 import { createRuntime } from "../runtime/create-runtime.js";
+import { consoleFromEnv } from "./console-mount.js";
 
 const SHUTDOWN_MS = 25_000;
 
@@ -81,7 +82,9 @@ async function main(): Promise<number> {
       process.stdout.write(`\nOn the bot's phone: Linked devices > Link a device > Link with phone number instead, then type: ${code}\n`),
   });
 
+  const web = await consoleFromEnv(process.env, runtime, prefix, log);
   const http = await startHttpServer({
+    ...(web ? { mounts: web.mounts } : {}),
     port: whatsapp.port,
     health: () => ({ ...channel.health(), sessionHolder: keeper.holding() }),
     routes: whatsapp.loginPassword
@@ -112,6 +115,7 @@ async function main(): Promise<number> {
       timer.unref();
       relay
         .stop()
+        .then(() => web?.close())
         .then(() => keeper.close())
         .then(() => http.close())
         .then(() => runtime.close())
