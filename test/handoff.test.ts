@@ -2,6 +2,7 @@
 // race, transfer, close and reopen, the bot's silence while a person holds the
 // chat, and the relay to the Telegram (fake Bot API over HTTP) and WhatsApp
 // (fake whatsapp-web.js client) adapters.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Bot } from "grammy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +19,7 @@ import { createRuntime, PROJECT_ROOT, type Runtime } from "../src/runtime/create
 import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { FakeTelegram, FakeUser } from "./helpers/fake-telegram.js";
 import { FakePhone, FakeWwebClient } from "./helpers/fake-wweb.js";
-import { silentLog } from "./helpers/fixtures.js";
+import { FIXTURES, silentLog } from "./helpers/fixtures.js";
 import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
 import { WAGE_THEFT_ES } from "./helpers/scripts.js";
 
@@ -166,6 +167,11 @@ describe("while a caseworker holds the chat", () => {
     await store().claim(t?.id ?? "", "cw", new Date());
     expect(await say("hugo", "menu")).toEqual([]);
     expect(await say("hugo", "3")).toEqual([]);
+    // A photo or voice note goes to the caseworker too (the console links it).
+    const stored = await runtime.attachments.put(readFileSync(join(FIXTURES, "evidence", "voice-note.ogg")));
+    if (!stored.ok) throw new Error("fixture refused");
+    expect(await runtime.conversation.handle("terminal", "hugo", { type: "media", media: stored.media })).toEqual([]);
+    expect((await store().entries(t?.id ?? "")).at(-1)?.media).toMatchObject({ kind: "voice", id: stored.media.id });
     expect(texts(await say("hugo", "bot")).at(-1)).toBe("¿En qué te puedo ayudar? Elige una opción:");
     expect(await store().activeFor("terminal", "hugo")).toBeUndefined();
     await say("hugo", "humano");
