@@ -66,12 +66,18 @@ export class Keyring {
    * ids are often phone numbers, which are easy to guess and hash.
    */
   pseudonyms(identity: string): string[] {
-    const ids = [this.currentId, ...[...this.keys.keys()].filter((k) => k !== this.currentId)];
-    return ids.map((kid) => {
-      const secret = Buffer.from(hkdfSync("sha256", this.keys.get(kid) as Buffer, Buffer.alloc(0), Buffer.from("chat-identity"), 32));
-      return createHmac("sha256", secret).update(identity).digest("base64url").slice(0, 32);
-    });
+    return this.pseudonymSecrets.map((secret) => createHmac("sha256", secret).update(identity).digest("base64url").slice(0, 32));
   }
+
+  /** The pseudonym keys, derived once (HKDF on every lookup was most of a handoff check's cost in npm run bench:telegram). */
+  private get pseudonymSecrets(): Buffer[] {
+    this.derived ??= [this.currentId, ...[...this.keys.keys()].filter((k) => k !== this.currentId)].map((kid) =>
+      Buffer.from(hkdfSync("sha256", this.keys.get(kid) as Buffer, Buffer.alloc(0), Buffer.from("chat-identity"), 32)),
+    );
+    return this.derived;
+  }
+
+  private derived: Buffer[] | undefined;
 }
 
 /** Parses DATA_KEYS / DATA_KEY_ID. */

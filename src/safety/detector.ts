@@ -35,6 +35,9 @@ const file = z.strictObject({
     .min(1),
 });
 
+/** Messages up to this many characters (folded) have their verdict remembered. */
+const SHORT = 40;
+
 export interface Alert {
   id: AlertId;
   /** The language of the pattern that matched: the reply's language when the person has none yet. */
@@ -78,19 +81,34 @@ export function compileSafety(raw: unknown): { detector?: SafetyDetector; proble
     unless: LANGUAGES.flatMap((l) => (a.unless?.[l] ?? []).map((p, i) => expand(p, `${a.id}.unless.${l}[${i}]`))),
   }));
   if (problems.length) return { problems };
+  const remembered = new Map<string, Alert | undefined>();
   return {
     problems,
     detector: {
       detect(text) {
+        // Danger is said in words: a message without two letters together (a number, a date, an amount) is not read.
+        if (!/\p{L}\p{L}/u.test(text)) return undefined;
         // Spaces around, so patterns can use " word" as a word start.
         const f = ` ${fold(text)
           .replace(/[^\p{L}\p{N}$ ]/gu, " ")
           .replace(/\s+/g, " ")} `;
+        // Short answers repeat all the time ("si", "saltar", a state's name): their verdict is remembered.
+        // Longer messages are nearly always new and are read in full every time.
+        const short = f.length <= SHORT;
+        if (short && remembered.has(f)) return remembered.get(f);
+        let found: Alert | undefined;
         for (const a of compiled) {
           const hit = a.patterns.find((p) => p.re.test(f));
-          if (hit && !a.unless.some((p) => p.test(f))) return { id: a.id, lang: hit.lang };
+          if (hit && !a.unless.some((p) => p.test(f))) {
+            found = { id: a.id, lang: hit.lang };
+            break;
+          }
         }
-        return undefined;
+        if (short) {
+          if (remembered.size >= 20_000) remembered.clear();
+          remembered.set(f, found);
+        }
+        return found;
       },
     },
   };
