@@ -291,6 +291,8 @@ describe.skipIf(!existsSync(CHROMIUM))("the console in a browser", () => {
       await page.fill('input[name="password"]', PASSWORD);
       await page.click('button[type="submit"]');
       await page.waitForURL(/\/console$/);
+      // The queue follows changes once its live connection is up (the indicator says so).
+      await page.waitForSelector("#live.is-on", { timeout: 10_000 });
 
       // A person asks for a person while the queue is open.
       const conversation = runtime.conversation;

@@ -417,10 +417,12 @@ export class RedisTicketStore implements TicketStore {
 
   /** Reads the event stream on a connection of its own (blocking reads would hold up every other command). */
   async follow(onEvent: (event: TicketEvent) => void, signal: AbortSignal): Promise<void> {
+    // From when follow() was called, not from when the connection is up (stream ids are times in ms);
+    // 2 s earlier against clock skew with the server — followers ignore what they already have.
+    let last = `${Date.now() - 2000}-0`;
     const reader = this.client.duplicate();
     reader.on("error", () => undefined);
     await reader.connect();
-    let last = "$";
     try {
       while (!signal.aborted) {
         const reply = (await reader.xRead({ key: this.k("events"), id: last }, { BLOCK: 1000, COUNT: 100 }).catch(() => null)) as
