@@ -10,14 +10,13 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig } from "../src/config/config.js";
 import { hashPassword, RedisConsoleStore } from "../src/console/accounts.js";
 import { buildConsole, consoleMount, dashboardStats, isoWeek, regionReader } from "../src/console/server.js";
 import { startHttpServer } from "../src/http/server.js";
-import { createRuntime, PROJECT_ROOT, type Runtime } from "../src/runtime/create-runtime.js";
+import { PROJECT_ROOT, type Runtime } from "../src/runtime/create-runtime.js";
 import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { silentLog } from "./helpers/fixtures.js";
-import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+import { connectTestRedis, deleteByPrefix, REDIS_URL, redisRuntime, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
 import { WAGE_THEFT_ES } from "./helpers/scripts.js";
 
 let client: RedisClient;
@@ -29,15 +28,7 @@ const PASSWORD = "correct horse battery staple";
 
 beforeAll(async () => {
   client = await connectTestRedis();
-  runtime = await createRuntime({
-    config: parseConfig({
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATA_KEYS: TEST_KEYS,
-      ATTACHMENTS_DIR: join(PROJECT_ROOT, "data", "test-attachments"),
-    }),
-    log: silentLog,
-  });
+  runtime = await redisRuntime(prefix);
   accounts = new RedisConsoleStore(client, prefix);
   const hash = await hashPassword(PASSWORD);
   await accounts.addAccount("Laura", "caseworker", hash, new Date());

@@ -11,16 +11,15 @@ import { telegramSender } from "../src/channels/telegram/telegram-channel.js";
 import { RedisUpdateLedger } from "../src/channels/update-ledger.js";
 import { RedisServiceWindow } from "../src/channels/whatsapp/service-window.js";
 import { WhatsAppWebChannel } from "../src/channels/whatsapp/wweb-channel.js";
-import { parseConfig } from "../src/config/config.js";
 import type { Output } from "../src/engine/types.js";
 import { startRelay } from "../src/handoff/relay.js";
 import type { RedisTicketStore } from "../src/handoff/ticket-store.js";
-import { createRuntime, PROJECT_ROOT, type Runtime } from "../src/runtime/create-runtime.js";
+import type { Runtime } from "../src/runtime/create-runtime.js";
 import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { FakeTelegram, FakeUser } from "./helpers/fake-telegram.js";
 import { FakePhone, FakeWwebClient } from "./helpers/fake-wweb.js";
 import { FIXTURES, silentLog } from "./helpers/fixtures.js";
-import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+import { connectTestRedis, deleteByPrefix, redisRuntime, uniquePrefix } from "./helpers/redis.js";
 import { WAGE_THEFT_ES } from "./helpers/scripts.js";
 
 let client: RedisClient;
@@ -30,15 +29,7 @@ const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ?
 
 beforeAll(async () => {
   client = await connectTestRedis();
-  runtime = await createRuntime({
-    config: parseConfig({
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATA_KEYS: TEST_KEYS,
-      ATTACHMENTS_DIR: join(PROJECT_ROOT, "data", "test-attachments"),
-    }),
-    log: silentLog,
-  });
+  runtime = await redisRuntime(prefix);
 });
 afterAll(async () => {
   await runtime.close();

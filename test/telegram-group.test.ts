@@ -1,21 +1,15 @@
-// Handoff through a Telegram forum group of caseworkers: the real grammY stack
-// against the fake Bot API over HTTP, with Redis. A person asks for a person;
-// a topic opens in the group with what they said; a caseworker writes in the
-// topic and the person gets it; /close gives the chat back to the bot.
-import { join } from "node:path";
 import { type RunnerHandle, run } from "@grammyjs/runner";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTelegramBot, TELEGRAM_CHANNEL, telegramSender } from "../src/channels/telegram/telegram-channel.js";
 import { parseTelegramConfig } from "../src/channels/telegram/telegram-config.js";
 import { RedisUpdateLedger } from "../src/channels/update-ledger.js";
-import { parseConfig } from "../src/config/config.js";
 import { startRelay } from "../src/handoff/relay.js";
 import { RedisTopicMap, startCaseworkerGroup } from "../src/handoff/telegram-group.js";
-import { createRuntime, PROJECT_ROOT, type Runtime } from "../src/runtime/create-runtime.js";
+import type { Runtime } from "../src/runtime/create-runtime.js";
 import type { RedisClient } from "../src/sessions/redis-session-store.js";
 import { FakeTelegram, FakeUser } from "./helpers/fake-telegram.js";
 import { silentLog } from "./helpers/fixtures.js";
-import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } from "./helpers/redis.js";
+import { connectTestRedis, deleteByPrefix, redisRuntime, uniquePrefix } from "./helpers/redis.js";
 
 const GROUP = -1001234567890;
 let client: RedisClient;
@@ -27,15 +21,7 @@ const prefix = uniquePrefix();
 
 beforeAll(async () => {
   client = await connectTestRedis();
-  runtime = await createRuntime({
-    config: parseConfig({
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATA_KEYS: TEST_KEYS,
-      ATTACHMENTS_DIR: join(PROJECT_ROOT, "data", "test-attachments"),
-    }),
-    log: silentLog,
-  });
+  runtime = await redisRuntime(prefix);
   tg = new FakeTelegram();
   await tg.start();
   const config = {

@@ -2,8 +2,7 @@
 // created from the command line (npm run caseworkers); passwords are hashed
 // with argon2id. A login session is a random token in an HttpOnly cookie,
 // looked up here, expiring after a working day. The audit log records who
-// opened or changed which ticket or case. In Redis when there is one (every
-// replica agrees), in memory otherwise.
+// opened or changed which ticket or case. In Redis, which every process shares.
 import { randomBytes } from "node:crypto";
 import { hash, verify } from "@node-rs/argon2";
 import { z } from "zod";
@@ -65,53 +64,6 @@ export interface ConsoleStore {
 }
 
 const fold = (name: string) => name.trim().toLowerCase();
-
-export class MemoryConsoleStore implements ConsoleStore {
-  private readonly byName = new Map<string, Account>();
-  private readonly sessions = new Map<string, { id: string; until: number }>();
-  private readonly log: AuditEntry[] = [];
-
-  async addAccount(name: string, role: ConsoleRole, passwordHash: string, now: Date) {
-    if (this.byName.has(fold(name))) throw new Error(`an account named "${name}" already exists`);
-    const account: Account = { id: randomBytes(8).toString("hex"), name, role, hash: passwordHash, createdAt: now.toISOString() };
-    this.byName.set(fold(name), account);
-    return account;
-  }
-  async accountByName(name: string) {
-    return this.byName.get(fold(name));
-  }
-  async accountById(id: string) {
-    return [...this.byName.values()].find((a) => a.id === id);
-  }
-  async accounts() {
-    return [...this.byName.values()];
-  }
-  async setDisabled(name: string, disabled: boolean) {
-    const a = this.byName.get(fold(name));
-    if (!a) return false;
-    a.disabled = disabled;
-    return true;
-  }
-  async newSession(accountId: string) {
-    const token = randomBytes(32).toString("base64url");
-    this.sessions.set(token, { id: accountId, until: Date.now() + SESSION_HOURS * 3_600_000 });
-    return token;
-  }
-  async session(token: string) {
-    const s = this.sessions.get(token);
-    return s && s.until > Date.now() ? s.id : undefined;
-  }
-  async endSession(token: string) {
-    this.sessions.delete(token);
-  }
-  async audit(entry: AuditEntry) {
-    this.log.unshift(entry);
-    this.log.length = Math.min(this.log.length, 10_000);
-  }
-  async auditLog(limit = 200) {
-    return this.log.slice(0, limit);
-  }
-}
 
 export class RedisConsoleStore implements ConsoleStore {
   constructor(

@@ -9,13 +9,13 @@
 // wait in the queue while the bot goes on, and their transcript still grows.
 
 import { fold } from "../engine/text.js";
-import type { Input, Lang, Output, Vars } from "../engine/types.js";
+import type { Input, Lang, Vars } from "../engine/types.js";
 import type { Logger } from "../log/logger.js";
 import { personRef } from "../log/logger.js";
 import type { EffectHandler } from "../runtime/effects.js";
 import type { EventHandler } from "../runtime/events.js";
 import { type TicketStore, ticketRef } from "./ticket-store.js";
-import type { Priority, Ticket, TicketReason } from "./types.js";
+import type { Priority, TicketReason } from "./types.js";
 
 export interface HandoffConfig {
   /** A person who writes within this many days of a closed ticket reopens it. */
@@ -151,5 +151,3 @@ export function withUrgentHandoff(effects: Record<string, EffectHandler>, handof
     },
   };
 }
-
-export type { Output, Ticket };

@@ -64,6 +64,7 @@ const sealedPart = z.strictObject({
   caseRef: z.string().optional(),
   alert: z.string().optional(),
 });
+const statusSchema = z.enum(["waiting", "held", "closed"]);
 const entrySchema = z.strictObject({
   at: z.string(),
   from: z.enum(["person", "bot", "caseworker", "note", "system"]),
@@ -269,14 +270,15 @@ export class RedisTicketStore implements TicketStore {
     const sealed = sealedPart.safeParse(JSON.parse(this.keyring.open(h.data)));
     const lang = LANGUAGES.find((l) => l === h.lang);
     const reason = TICKET_REASONS.find((r) => r === h.reason);
-    if (!sealed.success || !lang || !reason) return undefined;
+    const status = statusSchema.safeParse(h.status);
+    if (!sealed.success || !lang || !reason || !status.success) return undefined;
     const t: Ticket = {
       id,
       ...sealed.data,
       lang,
       reason,
       priority: h.priority === "urgent" ? "urgent" : "normal",
-      status: h.status as TicketStatus,
+      status: status.data,
       requested: h.requested === "1",
       createdAt: h.createdAt ?? "",
       waitingSince: h.waitingSince ?? "",
@@ -434,7 +436,7 @@ export class RedisTicketStore implements TicketStore {
           if (message.kind === "entry" && message.entry) {
             const parsed = entrySchema.safeParse(JSON.parse(this.keyring.open(message.entry)));
             if (parsed.success) onEvent({ ticket, kind: "entry", entry: parsed.data as Entry });
-          } else if (message.kind === "status" && message.status) {
+          } else if (message.kind === "status" && statusSchema.safeParse(message.status).success) {
             onEvent({
               ticket,
               kind: "status",

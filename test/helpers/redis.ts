@@ -1,7 +1,11 @@
 // Test helpers: a real Redis at REDIS_URL (default redis://127.0.0.1:6379), a
 // key prefix unique to this run, and cleanup that deletes only our own keys.
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { parseConfig } from "../../src/config/config.js";
+import { createLogger } from "../../src/log/logger.js";
+import { createRuntime, PROJECT_ROOT, type Runtime } from "../../src/runtime/create-runtime.js";
 import { connectRedis, type RedisClient } from "../../src/sessions/redis-session-store.js";
 
 export const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
@@ -40,4 +44,17 @@ export function useTestRedis(): { client: RedisClient; prefix: string } {
     await redis.client.close();
   });
   return redis;
+}
+
+/** The whole runtime on Redis under `prefix`, with the test data key; the caller closes it. */
+export function redisRuntime(prefix: string): Promise<Runtime> {
+  return createRuntime({
+    config: parseConfig({
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      DATA_KEYS: TEST_KEYS,
+      ATTACHMENTS_DIR: join(PROJECT_ROOT, "data", "test-attachments"),
+    }),
+    log: createLogger("silent"),
+  });
 }

@@ -15,7 +15,7 @@ import type { Conversation } from "../../runtime/conversation.js";
 import { fileInput, fileTooLarge } from "../files.js";
 import type { Pacer } from "../pacer.js";
 import type { UpdateLedger } from "../update-ledger.js";
-import { langHintOf, type SendResult, WHATSAPP_CHANNEL } from "./common.js";
+import { langHintOf, WHATSAPP_CHANNEL } from "./common.js";
 import { renderNumbered } from "./render.js";
 import type { ServiceWindow } from "./service-window.js";
 
@@ -297,7 +297,8 @@ export class WhatsAppWebChannel {
       try {
         await this.send(chatIdOf(user), user, outputs);
         return { ok: true };
-      } catch {
+      } catch (error) {
+        this.deps.log.error("whatsapp.send_failed", { person: personRef(WHATSAPP_CHANNEL, user), error: (error as Error).message });
         return { ok: false, reason: "failed" };
       }
     };
@@ -307,15 +308,7 @@ export class WhatsAppWebChannel {
    * A message from outside a turn (a caseworker's reply). Never unsolicited:
    * only to someone who wrote within WhatsApp's 24-hour window.
    */
-  async sendToPerson(user: string, text: string): Promise<SendResult> {
-    if (this.current !== "ready" || !this.client) return { ok: false, reason: "not_connected" };
-    if (!(await this.deps.window.isOpen(user))) return { ok: false, reason: "outside_window" };
-    try {
-      await this.send(chatIdOf(user), user, [{ type: "text", text, buttons: [] }]);
-      return { ok: true };
-    } catch (error) {
-      this.deps.log.error("whatsapp.send_failed", { person: personRef(WHATSAPP_CHANNEL, user), error: (error as Error).message });
-      return { ok: false, reason: "failed" };
-    }
+  sendToPerson(user: string, text: string): ReturnType<Sender> {
+    return this.sender()(user, [{ type: "text", text, buttons: [] }]);
   }
 }
