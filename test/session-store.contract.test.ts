@@ -137,3 +137,27 @@ describe("Redis store when the connection drops", () => {
     }
   });
 });
+
+describe("Redis store: a second key in the same write", () => {
+  it("sets it only when the session write succeeds, and says so", async () => {
+    const client = await connectTestRedis();
+    const p = uniquePrefix();
+    const store = new RedisSessionStore(client, p);
+    try {
+      const won = { key: `${p}tg:update:1`, value: "done", ttlMs: 60_000 };
+      expect(await store.write("s", "one", 0, HOUR, won)).toBe(true);
+      expect(won.written).toBe(true);
+      expect(await client.get(won.key)).toBe("done");
+      expect(await client.pTTL(won.key)).toBeGreaterThan(50_000);
+
+      const lost = { key: `${p}tg:update:2`, value: "done", ttlMs: 60_000 };
+      expect(await store.write("s", "stale", 0, HOUR, lost)).toBe(false);
+      expect(lost.written).toBeUndefined();
+      expect(await client.get(lost.key)).toBeNull();
+      expect(await store.read("s")).toEqual({ rev: 1, data: "one" });
+    } finally {
+      await deleteByPrefix(client, p);
+      await client.close();
+    }
+  });
+});

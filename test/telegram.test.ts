@@ -166,6 +166,8 @@ describe("Telegram bot against a fake Bot API server", () => {
     const id = bea.text("/start");
     await bea.settle(before);
     const once = bea.replies().length;
+    // Marked done in the same write as the turn's session.
+    expect(await client.get(`${prefix}tg:update:${id}`)).toBe("done");
     bea.text("/start", id);
     await new Promise((r) => setTimeout(r, 400));
     expect(bea.replies().length).toBe(once);

@@ -8,7 +8,7 @@ import type { Input, Lang, Output, Session } from "../engine/types.js";
 import { type Logger, personRef } from "../log/logger.js";
 import { KeyedMutex } from "../sessions/keyed-mutex.js";
 import { decodeSession, encodeSession, salvageLang } from "../sessions/session-codec.js";
-import { type SessionStore, sessionKey } from "../sessions/session-store.js";
+import { type AlsoSet, type SessionStore, type Stored, sessionKey } from "../sessions/session-store.js";
 import { type EffectHandler, ERASE_EFFECT } from "./effects.js";
 import { type EventHandler, performEvents } from "./events.js";
 
@@ -34,13 +34,21 @@ export class Conversation {
 
   constructor(private readonly deps: ConversationDeps) {}
 
-  /** Handles one input from a person and returns what to send them. */
-  handle(channel: string, userId: string, input: Input, langHint?: Lang): Promise<Output[]> {
+  /**
+   * Handles one input from a person and returns what to send them. `done`,
+   * from the channel's update ledger, is written with the session when the
+   * store can (see AlsoSet): then the update is marked handled exactly when
+   * its turn is saved.
+   */
+  handle(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet): Promise<Output[]> {
     const key = sessionKey(channel, userId);
     return this.mutex.run(key, async () => {
+      // The session is read while the gate looks (one round trip to Redis for both, pipelined).
+      const read = this.deps.store.read(key);
+      read.catch(() => undefined); // unread when the gate fails or says no
       const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
       if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
-      return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint);
+      return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint, read, done);
     });
   }
 
@@ -101,12 +109,14 @@ export class Conversation {
     chat: { channel: string; userId: string },
     ref: string,
     input: Input,
-    langHint?: Lang,
+    langHint: Lang | undefined,
+    firstRead: Promise<Stored | undefined>,
+    done: AlsoSet | undefined,
   ): Promise<Output[]> {
     const { env, store, ttlMs, log } = this.deps;
     const attempts = this.deps.maxAttempts ?? 10;
     for (let attempt = 1; ; attempt++) {
-      const stored = await store.read(key);
+      const stored = attempt === 1 ? await firstRead : await store.read(key);
       let session: Session | null = null;
       const notices: Output[] = [];
       let hint = langHint;
@@ -140,7 +150,7 @@ export class Conversation {
         log.info("data.erased", { person: ref });
         return [...notices, ...outputs];
       }
-      if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs)) {
+      if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs, done)) {
         log.debug("turn", { person: ref, input: input.type, outputs: outputs.length, attempt });
         await performEvents(outputs, this.deps.events ?? [], log, { ...chat, lang: result.session.lang ?? env.defaultLang });
         return [...notices, ...outputs];

@@ -3,7 +3,7 @@
 // plain session, a lost key) yields data that fails validation, so the
 // conversation restarts kindly instead of crashing.
 import type { Keyring } from "../privacy/keyring.js";
-import type { SessionStore, Stored } from "./session-store.js";
+import type { AlsoSet, SessionStore, Stored } from "./session-store.js";
 
 export class EncryptedSessionStore implements SessionStore {
   constructor(
@@ -21,8 +21,8 @@ export class EncryptedSessionStore implements SessionStore {
     }
   }
 
-  write(key: string, data: string, expectedRev: number, ttlMs: number): Promise<boolean> {
-    return this.inner.write(key, this.keyring.seal(data), expectedRev, ttlMs);
+  write(key: string, data: string, expectedRev: number, ttlMs: number, also?: AlsoSet): Promise<boolean> {
+    return this.inner.write(key, this.keyring.seal(data), expectedRev, ttlMs, also);
   }
 
   delete(key: string): Promise<void> {

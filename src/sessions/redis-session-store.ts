@@ -1,6 +1,7 @@
 // Sessions: the Redis store (node-redis). A session is a hash {rev, data}; the
 // compare-and-set write is one Lua script, so a turn costs two round trips:
-// HGETALL to read, EVALSHA to write.
+// HGETALL to read, EVALSHA to write (which also marks the update done, when
+// the channel passes its ledger key: see AlsoSet).
 import { createClient } from "redis";
 
 /** Redis URL without its password, for messages. */
@@ -38,13 +39,14 @@ function makeClient(url: string) {
   return client;
 }
 
-import type { SessionStore, Stored } from "./session-store.js";
+import type { AlsoSet, SessionStore, Stored } from "./session-store.js";
 
 const CAS_WRITE = `
 local current = redis.call('HGET', KEYS[1], 'rev')
 if (current or '0') ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'rev', tostring(tonumber(ARGV[1]) + 1), 'data', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if KEYS[2] then redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5]) end
 return 1
 `;
 
@@ -65,16 +67,22 @@ export class RedisSessionStore implements SessionStore {
     return { rev: Number(hash.rev), data: hash.data };
   }
 
-  async write(key: string, data: string, expectedRev: number, ttlMs: number): Promise<boolean> {
-    const args = { keys: [this.prefix + key], arguments: [String(expectedRev), data, String(Math.max(1, Math.round(ttlMs)))] };
+  async write(key: string, data: string, expectedRev: number, ttlMs: number, also?: AlsoSet): Promise<boolean> {
+    const ms = (n: number) => String(Math.max(1, Math.round(n)));
+    const args = also
+      ? { keys: [this.prefix + key, also.key], arguments: [String(expectedRev), data, ms(ttlMs), also.value, ms(also.ttlMs)] }
+      : { keys: [this.prefix + key], arguments: [String(expectedRev), data, ms(ttlMs)] };
     this.sha ??= await this.client.scriptLoad(CAS_WRITE);
+    let ok: boolean;
     try {
-      return (await this.client.evalSha(this.sha, args)) === 1;
+      ok = (await this.client.evalSha(this.sha, args)) === 1;
     } catch (error) {
       // The server forgot the script (restart, SCRIPT FLUSH): send it again.
       if (!String(error).includes("NOSCRIPT")) throw error;
-      return (await this.client.eval(CAS_WRITE, args)) === 1;
+      ok = (await this.client.eval(CAS_WRITE, args)) === 1;
     }
+    if (ok && also) also.written = true;
+    return ok;
   }
 
   async delete(key: string): Promise<void> {

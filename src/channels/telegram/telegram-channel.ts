@@ -14,6 +14,7 @@ import type { Sender } from "../../handoff/relay.js";
 import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
+import type { AlsoSet } from "../../sessions/session-store.js";
 import { packButton, unpackButton } from "../buttons.js";
 import { fileInput, fileTooLarge } from "../files.js";
 import type { UpdateLedger } from "../update-ledger.js";
@@ -89,7 +90,8 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
 
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
 
-  // Once per update, across restarts and processes.
+  // Once per update, across restarts and processes. "Done" goes with the turn's session when it can.
+  const doneMarks = new WeakMap<Context, AlsoSet>();
   bot.use(async (ctx, next) => {
     const id = ctx.update.update_id;
     if (!(await deps.ledger.claim(id))) {
@@ -97,11 +99,14 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
       return;
     }
+    const mark = deps.ledger.doneWithSession?.(id);
+    if (mark) doneMarks.set(ctx, mark);
     try {
       await next();
-      await deps.ledger.done(id);
+      if (!mark?.written) await deps.ledger.done(id);
     } catch (error) {
-      await deps.ledger.release(id).catch(() => undefined);
+      // Saved with its session already: a redelivery would run the turn twice.
+      if (!mark?.written) await deps.ledger.release(id).catch(() => undefined);
       throw error;
     }
   });
@@ -110,7 +115,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     const chatId = ctx.chat?.id;
     if (chatId === undefined || ctx.chat?.type !== "private") return; // one-to-one chats only
     const user = String(chatId);
-    const outputs = await conversation.handle(TELEGRAM_CHANNEL, user, input, langHint(ctx));
+    const outputs = await conversation.handle(TELEGRAM_CHANNEL, user, input, langHint(ctx), doneMarks.get(ctx));
     await send(ctx, outputs);
   };
 

@@ -237,14 +237,15 @@ export class WhatsAppWebChannel {
         log.info("whatsapp.duplicate_message", {});
         return;
       }
+      const mark = ledger.doneWithSession?.(id); // "done" saved with the turn's session
       try {
         await this.deps.window.touch(user, Date.now());
         const input = edited ? ({ type: "unsupported", reason: "edited" } as const) : await this.toInput(m, raw);
-        const outputs = await this.deps.conversation.handle(WHATSAPP_CHANNEL, user, input, langHintOf(user));
-        await ledger.done(id);
+        const outputs = await this.deps.conversation.handle(WHATSAPP_CHANNEL, user, input, langHintOf(user), mark);
+        if (!mark?.written) await ledger.done(id);
         await this.send(m.from, user, outputs);
       } catch (error) {
-        await ledger.release(id).catch(() => undefined);
+        if (!mark?.written) await ledger.release(id).catch(() => undefined);
         throw error;
       }
     } catch (error) {

@@ -161,6 +161,7 @@ export function createCloudChannel(deps: CloudChannelDeps): CloudChannel {
     const person = personRef(WHATSAPP_CHANNEL, user);
     let claimed = false;
     let outputs: Output[];
+    const mark = ledger.doneWithSession?.(m.id); // "done" saved with the turn's session
     try {
       claimed = await ledger.claim(m.id);
       if (!claimed) {
@@ -175,14 +176,15 @@ export function createCloudChannel(deps: CloudChannelDeps): CloudChannel {
       // Meta's time of the message, not ours: a redelivery hours later must not reopen the window.
       const sentAt = m.timestamp ? Math.min(Number(m.timestamp) * 1000, now()) : now();
       await window.touch(user, sentAt);
-      outputs = await conversation.handle(WHATSAPP_CHANNEL, user, input, langHintOf(user));
+      outputs = await conversation.handle(WHATSAPP_CHANNEL, user, input, langHintOf(user), mark);
     } catch (error) {
       log.error("whatsapp-cloud.message_failed", { person, type: m.type, ...failureFields(error) });
-      if (claimed) await ledger.release(m.id).catch(() => undefined);
+      if (claimed && !mark?.written) await ledger.release(m.id).catch(() => undefined);
       await apologize(user, m.id);
       return false;
     }
-    await ledger.done(m.id).catch((error) => log.warn("whatsapp-cloud.ledger_failed", { person, error: (error as Error).message }));
+    if (!mark?.written)
+      await ledger.done(m.id).catch((error) => log.warn("whatsapp-cloud.ledger_failed", { person, error: (error as Error).message }));
     try {
       await send(user, outputs);
     } catch (error) {
