@@ -50,7 +50,9 @@ const bot = spawn(
     ...(process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=32").split(" ").filter(Boolean),
     "--import",
     "tsx",
-    "src/main/telegram.ts",
+    "src/main/app.ts",
+    "--channels",
+    "telegram",
   ],
   {
     cwd: PROJECT_ROOT,
@@ -78,7 +80,7 @@ await new Promise<void>((resolve, reject) => {
   bot.stderr.on("data", (d) => {
     buffer += d;
     botLog += d;
-    const m = buffer.match(/"event":"telegram\.started"[^\n]*"port":(\d+)/);
+    const m = buffer.match(/"port":(\d+)[^\n]*"event":"app\.ready"/);
     if (m) {
       port = Number(m[1]);
       resolve();

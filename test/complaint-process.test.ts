@@ -13,7 +13,7 @@ import { connectTestRedis, deleteByPrefix, REDIS_URL, TEST_KEYS, uniquePrefix } 
 import { WAGE_THEFT_ES } from "./helpers/scripts.js";
 
 const run = promisify(execFile);
-const BOT = ["--import", "tsx", "src/main/terminal.ts", "--json", "--lang", "es"];
+const BOT = ["--import", "tsx", "src/main/app.ts", "--channels", "terminal", "--json", "--lang", "es"];
 
 const MARKERS = {
   employer: "Empacadora Marcador Uno",

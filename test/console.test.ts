@@ -195,16 +195,20 @@ const CHROMIUM = "/usr/bin/chromium";
 
 /** The terminal chat as its own process (npm start --json) sharing this Redis: a person writing from another program. */
 function terminalPerson(user: string) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main/terminal.ts", "--json", "--user", user, "--lang", "es"], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      REDIS_URL,
-      REDIS_PREFIX: prefix,
-      DATA_KEYS: TEST_KEYS,
-      ATTACHMENTS_DIR: join(PROJECT_ROOT, "data", "test-attachments"),
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "src/main/app.ts", "--channels", "terminal", "--json", "--user", user, "--lang", "es"],
+    {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        REDIS_URL,
+        REDIS_PREFIX: prefix,
+        DATA_KEYS: TEST_KEYS,
+        ATTACHMENTS_DIR: join(PROJECT_ROOT, "data", "test-attachments"),
+      },
     },
-  });
+  );
   const lines: { text: string }[] = [];
   let buffer = "";
   child.stdout.on("data", (d) => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MemorySessionStore } from "../src/sessions/memory-session-store.js";
 import { type RedisClient, RedisSessionStore } from "../src/sessions/redis-session-store.js";
-import type { SessionStore } from "../src/sessions/session-store.js";
+import type { AlsoSet, SessionStore } from "../src/sessions/session-store.js";
 import { connectTestRedis, deleteByPrefix, uniquePrefix } from "./helpers/redis.js";
 
 const HOUR = 3_600_000;
@@ -144,13 +144,13 @@ describe("Redis store: a second key in the same write", () => {
     const p = uniquePrefix();
     const store = new RedisSessionStore(client, p);
     try {
-      const won = { key: `${p}tg:update:1`, value: "done", ttlMs: 60_000 };
+      const won: AlsoSet = { key: `${p}tg:update:1`, value: "done", ttlMs: 60_000 };
       expect(await store.write("s", "one", 0, HOUR, won)).toBe(true);
       expect(won.written).toBe(true);
       expect(await client.get(won.key)).toBe("done");
       expect(await client.pTTL(won.key)).toBeGreaterThan(50_000);
 
-      const lost = { key: `${p}tg:update:2`, value: "done", ttlMs: 60_000 };
+      const lost: AlsoSet = { key: `${p}tg:update:2`, value: "done", ttlMs: 60_000 };
       expect(await store.write("s", "stale", 0, HOUR, lost)).toBe(false);
       expect(lost.written).toBeUndefined();
       expect(await client.get(lost.key)).toBeNull();

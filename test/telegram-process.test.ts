@@ -15,7 +15,7 @@ interface Bot {
 }
 
 async function startProcess(tg: FakeTelegram, extra: Record<string, string> = {}): Promise<Bot & { port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main/telegram.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main/app.ts", "--channels", "telegram"], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -45,8 +45,8 @@ async function startProcess(tg: FakeTelegram, extra: Record<string, string> = {}
     }
   });
   const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  for (let i = 0; i < 200 && !logs.some((l) => l.event === "telegram.started"); i++) await new Promise((r) => setTimeout(r, 50));
-  const started = logs.find((l) => l.event === "telegram.started");
+  for (let i = 0; i < 200 && !logs.some((l) => l.event === "app.ready"); i++) await new Promise((r) => setTimeout(r, 50));
+  const started = logs.find((l) => l.event === "app.ready");
   if (!started) throw new Error(`did not start: ${JSON.stringify(logs)}`);
   return { child, logs, exited, port: Number(started.port) };
 }
@@ -64,7 +64,7 @@ describe("npm run start:telegram", () => {
     expect(health).toMatchObject({ status: "ok", telegram: "polling" });
     bot.child.kill("SIGTERM");
     expect(await bot.exited).toBe(0);
-    expect(bot.logs.map((l) => l.event)).toContain("telegram.stopped");
+    expect(bot.logs.map((l) => l.event)).toContain("app.stopped");
     expect(JSON.stringify(bot.logs)).not.toContain("Qué pasó");
     await tg.stop();
   }, 60_000);
@@ -108,7 +108,7 @@ describe("npm run start:telegram", () => {
   }, 60_000);
 
   it("refuses to start with a clear message when the configuration is wrong", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main/telegram.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main/app.ts", "--channels", "telegram"], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: "not-a-token" },
     });

@@ -14,7 +14,7 @@ interface Run {
 
 function chat(args: string[], lines: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main/terminal.ts", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main/app.ts", "--channels", "terminal", ...args], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? "", ...env },
     });

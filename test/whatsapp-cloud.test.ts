@@ -409,7 +409,7 @@ describe("WhatsApp Cloud sending", () => {
 
 describe("npm run start:whatsapp-cloud", () => {
   const run = (env: Record<string, string>) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main/whatsapp-cloud.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main/app.ts", "--channels", "whatsapp-cloud"], {
       cwd: PROJECT_ROOT,
       env: { PATH: process.env.PATH ?? "", LOG_LEVEL: "info", ...env },
     });
@@ -453,17 +453,22 @@ describe("npm run start:whatsapp-cloud", () => {
     let started: Record<string, unknown> | undefined;
     for (let i = 0; i < 200 && !started; i++) {
       await new Promise((r) => setTimeout(r, 50));
-      started = bot.lines().find((l) => l.event === "whatsapp-cloud.started");
+      started = bot.lines().find((l) => l.event === "app.ready");
     }
     if (!started) throw new Error(`did not start: ${bot.stderr()}`);
     const base = `http://127.0.0.1:${started.port}`;
     const kim = new FakePerson(graph, `${base}${WEBHOOK_PATH}`, "5215550009876");
     expect(textOf((await kim.say("hola, me llamo Kim"))[0])).toContain("¿En qué idioma quieres hablar?");
     expect(textOf((await kim.say({ button: "es" })).at(-1))).toMatch(/^¿En qué te puedo ayudar\?/);
-    expect(await fetch(`${base}/health`).then((r) => r.json())).toEqual({ status: "ok", whatsappCloud: "webhook", inFlight: 0 });
+    expect(await fetch(`${base}/health`).then((r) => r.json())).toEqual({
+      status: "ok",
+      channels: ["whatsapp-cloud"],
+      whatsappCloud: "webhook",
+      inFlight: 0,
+    });
     bot.child.kill("SIGTERM");
     expect(await bot.exited).toBe(0);
-    expect(bot.lines().map((l) => l.event)).toContain("whatsapp-cloud.stopped");
+    expect(bot.lines().map((l) => l.event)).toContain("app.stopped");
     expect(bot.stderr()).not.toContain("5215550009876");
     expect(bot.stderr()).not.toContain("Kim");
   }, 20_000);

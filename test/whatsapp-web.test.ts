@@ -102,7 +102,7 @@ describe("WhatsApp rendering", () => {
 
   it("validates its configuration with clear messages", () => {
     const c = parseWwebConfig({});
-    expect(c).toMatchObject({ sessionDir: "data/whatsapp-session", auth: "local", chromiumPath: "/usr/bin/chromium", port: 3000 });
+    expect(c).toMatchObject({ sessionDir: "data/whatsapp-session", auth: "local", chromiumPath: "/usr/bin/chromium" });
     expect(() => parseWwebConfig({ WHATSAPP_AUTH: "remote" })).toThrow(/WHATSAPP_AUTH=remote keeps the session in Redis: set REDIS_URL/);
     expect(() =>
       parseWwebConfig({ WHATSAPP_AUTH: "remote", WHATSAPP_PAIRING_PHONE: "+52 55 1234", WHATSAPP_LOGIN_PASSWORD: "short" }),

@@ -6,15 +6,16 @@ import { z } from "zod";
 
 export const MAX_BUTTON_DATA_BYTES = 64;
 
-export function packButton(ref: string | undefined, id: string): string | undefined {
-  const data = `${ref ?? ""}|${id}`;
-  return Buffer.byteLength(data) <= MAX_BUTTON_DATA_BYTES ? data : undefined;
-}
-
 const buttonData = z
   .string()
   .max(MAX_BUTTON_DATA_BYTES)
   .regex(/^[0-9a-z]{0,8}\|[\w:.-]{1,56}$/);
+
+/** The data for a button, or undefined when it would not come back through unpackButton. */
+export function packButton(ref: string | undefined, id: string): string | undefined {
+  const data = `${ref ?? ""}|${id}`;
+  return buttonData.safeParse(data).success ? data : undefined;
+}
 
 export function unpackButton(data: string): { ref?: string; id: string } | undefined {
   if (!buttonData.safeParse(data).success) return undefined;

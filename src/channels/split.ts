@@ -9,7 +9,10 @@ export function splitLong(text: string, limit: number): string[] {
     const paragraph = window.lastIndexOf("\n\n");
     const line = window.lastIndexOf("\n");
     const cut = paragraph > limit / 2 ? paragraph : line > limit / 2 ? line : window.lastIndexOf(" ");
-    const at = cut > limit / 2 ? cut : limit;
+    let at = cut > limit / 2 ? cut : limit;
+    // Never between the two halves of a character outside the BMP (an emoji).
+    const code = rest.charCodeAt(at - 1);
+    if (at === limit && code >= 0xd800 && code <= 0xdbff) at--;
     parts.push(rest.slice(0, at).trimEnd());
     rest = rest.slice(at).trimStart();
   }

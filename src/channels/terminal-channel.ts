@@ -63,6 +63,8 @@ export interface TerminalOptions {
   json: boolean;
   user: string;
   lang?: Lang;
+  /** Stops reading (a shutdown); the turn in flight finishes first. */
+  signal?: AbortSignal;
 }
 
 /** Prints outputs: a JSON line each, or text with numbered options. */
@@ -94,6 +96,7 @@ export async function runTerminal(options: TerminalOptions): Promise<void> {
   };
   prompt();
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  options.signal?.addEventListener("abort", () => lines.close(), { once: true });
   for await (const line of lines) {
     const parsed: TerminalLine = json ? parseJsonLine(line) : { type: "text", text: line };
     await turn(parsed.type === "file" ? await readFileLine(parsed.path, attachments, maxAttachmentBytes) : parsed);

@@ -36,6 +36,8 @@ const schema = z.object({
   HANDOFF_LONG_WAIT_MINUTES: z.coerce.number().int().min(1).max(10_080).default(30),
   /** Service hours told to people who ask for a person, as written (e.g. "lunes a viernes, 9 a 17 h"). */
   HANDOFF_HOURS: z.string().trim().max(200).optional(),
+  /** How long a message whose handler crashed stays locked before a new delivery of it is handled. */
+  UPDATE_LEASE_SECONDS: z.coerce.number().min(0.2).max(300).default(15),
 });
 
 export interface Config {
@@ -51,6 +53,7 @@ export interface Config {
   attachmentMaxBytes: number;
   caseRetentionDays: number;
   handoff: { reopenDays: number; longWaitMinutes: number; hours?: string };
+  updateLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +85,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       longWaitMinutes: c.HANDOFF_LONG_WAIT_MINUTES,
       ...(c.HANDOFF_HOURS ? { hours: c.HANDOFF_HOURS } : {}),
     },
+    updateLeaseMs: Math.round(c.UPDATE_LEASE_SECONDS * 1000),
   };
 }
+
+/** The variables the core reads (checked against .env.example by a test). */
+export const CORE_ENV_VARIABLES = Object.keys(schema.shape);

@@ -110,7 +110,10 @@ const FILLER = new Set(["y", "and", "a", "e"]);
 
 /** Reads a whole text as a number in words (or digits with a thousands word); undefined if any word is not part of a number. */
 export function readNumberWords(text: string): number | undefined {
-  const tokens = fold(text)
+  // Digits with separators, before fold() turns the separators into spaces: "1,500" is
+  // grouping; "2.5" and "1,5" (one or two digits after) are decimals, kept as "2d5".
+  const digits = text.replace(/(\d)[.,](\d{3})(?!\d)/g, "$1$2").replace(/(\d)[.,](\d{1,2})(?!\d)/g, "$1d$2");
+  const tokens = fold(digits)
     .replace(/(\d)k\b/g, "$1 k")
     .split(/[\s-]+/)
     .filter(Boolean);
@@ -120,8 +123,8 @@ export function readNumberWords(text: string): number | undefined {
   let seen = false;
   for (const token of tokens) {
     if (FILLER.has(token) && seen) continue;
-    if (/^\d+([.,]\d+)?$/.test(token)) {
-      current += Number(token.replace(",", "."));
+    if (/^\d+(d\d+)?$/.test(token)) {
+      current += Number(token.replace("d", "."));
       seen = true;
       continue;
     }
@@ -135,5 +138,6 @@ export function readNumberWords(text: string): number | undefined {
       current = 0;
     }
   }
-  return seen ? total + current : undefined;
+  const n = total + current;
+  return seen && Number.isFinite(n) ? n : undefined; // hundreds of digits overflow to Infinity
 }

@@ -7,7 +7,7 @@
 // longer than the configured time gets the person an update instead of
 // silence, once. Nothing here knows a platform: senders do.
 
-import type { UpdateLedger } from "../channels/update-ledger.js";
+import { once, type UpdateLedger } from "../channels/update-ledger.js";
 import type { Output } from "../engine/types.js";
 import type { Logger } from "../log/logger.js";
 import type { Conversation } from "../runtime/conversation.js";
@@ -41,18 +41,21 @@ export function startRelay(deps: RelayDeps): { stop(): Promise<void> } {
     const send = ticket ? senders[ticket.channel] : undefined;
     if (!ticket || !send) return;
     if (event.kind === "entry" && event.entry.from === "caseworker" && event.entry.text) {
-      if (!(await ledger.claim(`relay:${ticket.id}:${event.entry.at}:${event.entry.by ?? ""}`))) return;
-      const result = await send(ticket.user, [{ type: "text", text: event.entry.text, buttons: [] }]);
-      if (!result.ok) {
-        await store.append(ticket.id, { at: now().toISOString(), from: "system", text: `not delivered: ${result.reason}` });
-        log.warn("handoff.relay_failed", { ticket: ticket.id, reason: result.reason });
-      }
+      const text = event.entry.text;
+      await once(ledger, `relay:${ticket.id}:${event.entry.at}:${event.entry.by ?? ""}`, async () => {
+        const result = await send(ticket.user, [{ type: "text", text, buttons: [] }]);
+        if (!result.ok) {
+          await store.append(ticket.id, { at: now().toISOString(), from: "system", text: `not delivered: ${result.reason}` });
+          log.warn("handoff.relay_failed", { ticket: ticket.id, reason: result.reason });
+        }
+      });
     }
     // Closed by a caseworker (not by the person going back to the bot): the bot takes the chat again.
     if (event.kind === "status" && event.status === "closed" && event.by) {
-      if (!(await ledger.claim(`relay:${ticket.id}:closed:${ticket.closedAt ?? seq++}`))) return;
-      const outputs = await conversation.begin(ticket.channel, ticket.user, event.feedback ? "handoff-closed" : "handoff-returned");
-      await send(ticket.user, outputs);
+      await once(ledger, `relay:${ticket.id}:closed:${ticket.closedAt ?? seq++}`, async () => {
+        const outputs = await conversation.begin(ticket.channel, ticket.user, event.feedback ? "handoff-closed" : "handoff-returned");
+        await send(ticket.user, outputs);
+      });
     }
   };
 
@@ -68,11 +71,12 @@ export function startRelay(deps: RelayDeps): { stop(): Promise<void> } {
     for (const t of await store.list()) {
       const send = senders[t.channel];
       if (!send || t.status !== "waiting" || t.updateSentAt || now().getTime() - Date.parse(t.waitingSince) < limit) continue;
-      if (!(await ledger.claim(`relay:${t.id}:update:${t.waitingSince}`))) continue;
-      await store.mark(t.id, "updateSentAt", now());
-      const text = conversation.translate(t.lang, "person:still_waiting");
-      await send(t.user, [{ type: "text", text, buttons: [] }]);
-      await store.append(t.id, { at: now().toISOString(), from: "bot", text });
+      await once(ledger, `relay:${t.id}:update:${t.waitingSince}`, async () => {
+        await store.mark(t.id, "updateSentAt", now());
+        const text = conversation.translate(t.lang, "person:still_waiting");
+        await send(t.user, [{ type: "text", text, buttons: [] }]);
+        await store.append(t.id, { at: now().toISOString(), from: "bot", text });
+      });
     }
   };
   const timer = setInterval(() => void check().catch(() => undefined), deps.checkEveryMs ?? 60_000);

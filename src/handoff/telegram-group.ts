@@ -9,7 +9,7 @@
 // memory), so a restarted process keeps posting into the right topic.
 import type { Api } from "grammy";
 import { toTelegramHtml } from "../channels/telegram/render.js";
-import type { UpdateLedger } from "../channels/update-ledger.js";
+import { once, type UpdateLedger } from "../channels/update-ledger.js";
 import type { Logger } from "../log/logger.js";
 import type { RedisClient } from "../sessions/redis-session-store.js";
 import type { HandoffService } from "./handoff.js";
@@ -79,13 +79,25 @@ export function startCaseworkerGroup(deps: GroupDeps) {
     const known = await topics.topicOf(ticketId);
     if (known !== undefined) return known;
     if (!(await ledger.claim(`tg-group:topic:${ticketId}`))) return undefined; // another replica creates it
-    const t = await store.get(ticketId);
-    if (!t) return undefined;
-    const topic = await api.createForumTopic(
-      groupId,
-      `${ticketRef(t.id)} · ${t.reason} · ${t.channel} · ${t.lang}${t.priority === "urgent" ? " · URGENT" : ""}`,
-    );
-    await topics.set(t.id, topic.message_thread_id);
+    const t = await store.get(ticketId).catch(async (error) => {
+      await ledger.release(`tg-group:topic:${ticketId}`);
+      throw error;
+    });
+    if (!t) {
+      await ledger.done(`tg-group:topic:${ticketId}`);
+      return undefined;
+    }
+    let topic: Awaited<ReturnType<typeof api.createForumTopic>>;
+    try {
+      topic = await api.createForumTopic(
+        groupId,
+        `${ticketRef(t.id)} · ${t.reason} · ${t.channel} · ${t.lang}${t.priority === "urgent" ? " · URGENT" : ""}`,
+      );
+      await topics.set(t.id, topic.message_thread_id);
+    } catch (error) {
+      await ledger.release(`tg-group:topic:${ticketId}`); // another event may try again
+      throw error;
+    }
     await ledger.done(`tg-group:topic:${ticketId}`);
     // What was said before the topic existed.
     for (const e of await store.entries(t.id)) await post(topic.message_thread_id, e);
@@ -109,8 +121,11 @@ export function startCaseworkerGroup(deps: GroupDeps) {
         // Posted once per entry, whichever replica sees it first; caseworkers' own words are already in the topic.
         if (event.kind === "entry" && event.entry.from !== "caseworker") {
           const thread = await topics.topicOf(event.ticket);
-          if (thread !== undefined && (await ledger.claim(`tg-group:post:${event.ticket}:${event.entry.at}:${event.entry.from}`)))
-            await post(thread, event.entry);
+          const entry = event.entry;
+          if (thread !== undefined)
+            await once(ledger, `tg-group:post:${event.ticket}:${entry.at}:${entry.from}`, async () => {
+              await post(thread, entry);
+            });
         }
       })().catch((error) => log.error("tg-group.failed", { ticket: event.ticket, error: (error as Error).message }));
     }, controller.signal)

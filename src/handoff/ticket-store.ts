@@ -254,6 +254,9 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', '10000', '*', 'ticket', ARGV[2], 'kin
 return 1
 `;
 
+/** Frees a lock only if it is still the caller's. */
+const UNLOCK = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
 export class RedisTicketStore implements TicketStore {
   constructor(
     private readonly client: RedisClient,
@@ -312,7 +315,27 @@ export class RedisTicketStore implements TicketStore {
     await this.client.xAdd(this.k("events"), "*", fields, { TRIM: { strategy: "MAXLEN", strategyModifier: "~", threshold: 10_000 } });
   }
 
+  /**
+   * One open at a time per person, across processes: two replicas handling
+   * "I want a person" from the same chat at once must find one ticket, not
+   * make two. A short lock in Redis (freed by its holder, or after 5 s if the
+   * holder died).
+   */
   async open(r: OpenRequest, now: Date, reopenDays: number) {
+    const lock = `${this.personKeys(r.channel, r.user)[0]}:lock`;
+    const token = randomBytes(8).toString("hex");
+    for (let waited = 0; (await this.client.set(lock, token, { NX: true, PX: 5000 })) !== "OK"; waited += 20) {
+      if (waited > 6000) throw new Error("ticket open: another process holds this chat's lock");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    try {
+      return await this.openLocked(r, now, reopenDays);
+    } finally {
+      await this.client.eval(UNLOCK, { keys: [lock], arguments: [token] }).catch(() => undefined);
+    }
+  }
+
+  private async openLocked(r: OpenRequest, now: Date, reopenDays: number) {
     const existing = await this.latestFor(r.channel, r.user);
     const key = existing ? this.ticketKey(existing.id) : "";
     if (existing && existing.status !== "closed") {
@@ -427,9 +450,13 @@ export class RedisTicketStore implements TicketStore {
     await reader.connect();
     try {
       while (!signal.aborted) {
-        const reply = (await reader.xRead({ key: this.k("events"), id: last }, { BLOCK: 1000, COUNT: 100 }).catch(() => null)) as
-          | { messages: { id: string; message: Record<string, string> }[] }[]
-          | null;
+        let failed = false;
+        const reply = (await reader.xRead({ key: this.k("events"), id: last }, { BLOCK: 1000, COUNT: 100 }).catch(() => {
+          failed = true;
+          return null;
+        })) as { messages: { id: string; message: Record<string, string> }[] }[] | null;
+        // Redis away: the offline client fails at once, so wait before asking again (never a busy loop).
+        if (failed) await new Promise((r) => setTimeout(r, 500));
         for (const { id, message } of reply?.[0]?.messages ?? []) {
           last = id;
           const ticket = message.ticket ?? "";

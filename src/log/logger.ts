@@ -1,10 +1,15 @@
-// Log: one JSON object per line on stderr (stdout belongs to the terminal
-// chat's machine interface). Never pass message text or personal data here:
-// identify people only by `personRef`, a one-way hash.
+// Log: structured JSON lines through pino, on stderr (stdout belongs to the
+// terminal chat's machine interface). Lines carry the correlation id of what
+// they belong to (`chat` for a person's turn, `req` for an HTTP request; see
+// withLogContext), never message text or personal data: people are named only
+// by `personRef`, a one-way hash. As a second guard, fields whose names hold
+// personal data are redacted, and strings are scrubbed of phone numbers and
+// e-mail addresses (an error message can quote what it failed on).
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash } from "node:crypto";
+import pino from "pino";
 
 export type Level = "debug" | "info" | "warn" | "error" | "silent";
-const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export type Fields = Record<string, string | number | boolean | undefined>;
 
@@ -15,13 +20,74 @@ export interface Logger {
   error(event: string, fields?: Fields): void;
 }
 
+/** Field names whose values are personal data or secrets: never written, whoever passes them. */
+export const REDACTED_FIELDS = [
+  "text",
+  "body",
+  "caption",
+  "message",
+  "phone",
+  "from",
+  "to",
+  "user",
+  "userId",
+  "chatId",
+  "name",
+  "email",
+  "password",
+  "token",
+  "secret",
+  "address",
+  "filename",
+  "answer",
+  "answers",
+  "draft",
+  "transcript",
+] as const;
+
+const PHONE = /(?<![\w+])\+?\d(?:[ .-]?\d){9,14}(?!\w)/g;
+const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+
+/** A string with phone numbers and e-mail addresses masked. */
+export function scrub(value: string): string {
+  return value.replace(EMAIL, "[email]").replace(PHONE, "[number]");
+}
+
+const context = new AsyncLocalStorage<Fields>();
+
+/**
+ * Runs `fn` with `fields` (a correlation id: `chat` or `req`) added to every
+ * line logged inside it, however deep the calls go.
+ */
+export function withLogContext<T>(fields: Fields, fn: () => T): T {
+  const outer = context.getStore();
+  return context.run(outer ? { ...outer, ...fields } : fields, fn);
+}
+
 export function createLogger(level: Level, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
-  const at =
-    (l: Exclude<Level, "silent">) =>
-    (event: string, fields: Fields = {}) => {
-      if (ORDER[l] < ORDER[level]) return;
-      write(`${JSON.stringify({ time: new Date().toISOString(), level: l, event, ...fields })}\n`);
-    };
+  const logger = pino(
+    {
+      level,
+      base: undefined,
+      messageKey: "event",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => {
+          const out: Record<string, unknown> = {};
+          for (const [k, v] of Object.entries(fields)) out[k] = typeof v === "string" ? scrub(v) : v;
+          return out;
+        },
+      },
+      mixin: () => context.getStore() ?? {},
+      redact: { paths: [...REDACTED_FIELDS], censor: "[redacted]" },
+    },
+    { write },
+  );
+  const at = (l: Exclude<Level, "silent">) => (event: string, fields?: Fields) => {
+    if (fields) logger[l](fields, event);
+    else logger[l](event);
+  };
   return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 

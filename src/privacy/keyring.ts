@@ -29,12 +29,12 @@ export class Keyring {
   }
 
   /** "enc1.<kid>.<iv>.<tag>.<ciphertext>", all base64url. */
-  seal(plain: string): string {
+  seal(plain: string | Buffer): string {
     const key = this.keys.get(this.currentId) as Buffer;
     const iv = randomBytes(12);
     const cipher = createCipheriv("aes-256-gcm", key, iv);
     cipher.setAAD(Buffer.from(this.currentId));
-    const ct = Buffer.concat([cipher.update(plain, "utf8"), cipher.final()]);
+    const ct = Buffer.concat([typeof plain === "string" ? cipher.update(plain, "utf8") : cipher.update(plain), cipher.final()]);
     return [PREFIX, this.currentId, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ct.toString("base64url")].join(
       ".",
     );
@@ -42,6 +42,11 @@ export class Keyring {
 
   /** Opens a sealed value; throws if it was not sealed by one of our keys or was changed. */
   open(sealed: string): string {
+    return this.openBuffer(sealed).toString("utf8");
+  }
+
+  /** Opens a sealed value as the bytes that were sealed. */
+  openBuffer(sealed: string): Buffer {
     const [prefix, kid, iv, tag, ct] = sealed.split(".");
     if (prefix !== PREFIX || !kid || iv === undefined || tag === undefined || ct === undefined) throw new Error("not a sealed value");
     const key = this.keys.get(kid);
@@ -49,7 +54,7 @@ export class Keyring {
     const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
     decipher.setAAD(Buffer.from(kid));
     decipher.setAuthTag(Buffer.from(tag, "base64url"));
-    return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]).toString("utf8");
+    return Buffer.concat([decipher.update(Buffer.from(ct, "base64url")), decipher.final()]);
   }
 
   sealBytes(data: Buffer): Buffer {

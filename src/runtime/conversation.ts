@@ -5,7 +5,8 @@
 import type { StepEnv } from "../engine/node-kind.js";
 import { begin, stepOwned } from "../engine/step.js";
 import type { Input, Lang, Output, Session } from "../engine/types.js";
-import { type Logger, personRef } from "../log/logger.js";
+import { type Logger, personRef, withLogContext } from "../log/logger.js";
+import type { Metrics } from "../observability/metrics.js";
 import { KeyedMutex } from "../sessions/keyed-mutex.js";
 import { decodeSession, encodeSession, salvageLang } from "../sessions/session-codec.js";
 import { type AlsoSet, type SessionStore, type Stored, sessionKey } from "../sessions/session-store.js";
@@ -27,6 +28,8 @@ export interface ConversationDeps {
   effects?: Record<string, EffectHandler>;
   /** Decides first whether the bot handles an input at all (a caseworker may hold the chat). */
   gate?: (channel: string, userId: string, input: Input) => Promise<{ pass: true; input?: Input } | { pass: false }>;
+  /** Messages in and out, turn latency, failed turns. */
+  metrics?: Metrics;
 }
 
 export class Conversation {
@@ -41,15 +44,36 @@ export class Conversation {
    * its turn is saved.
    */
   handle(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet): Promise<Output[]> {
+    const metrics = this.deps.metrics;
+    if (!metrics) return this.handleOnce(channel, userId, input, langHint, done);
+    metrics.messagesIn.inc({ channel });
+    const end = metrics.turnSeconds.startTimer({ channel });
+    return this.handleOnce(channel, userId, input, langHint, done).then(
+      (outputs) => {
+        end();
+        metrics.messagesOut.inc({ channel }, countTexts(outputs));
+        return outputs;
+      },
+      (error) => {
+        metrics.errors.inc({ kind: "turn" });
+        throw error;
+      },
+    );
+  }
+
+  private handleOnce(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet): Promise<Output[]> {
     const key = sessionKey(channel, userId);
-    return this.mutex.run(key, async () => {
-      // The session is read while the gate looks (one round trip to Redis for both, pipelined).
-      const read = this.deps.store.read(key);
-      read.catch(() => undefined); // unread when the gate fails or says no
-      const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
-      if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
-      return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint, read, done);
-    });
+    // Every line logged during the turn names the chat (its one-way reference), however deep.
+    return withLogContext({ chat: personRef(channel, userId) }, () =>
+      this.mutex.run(key, async () => {
+        // The session is read while the gate looks (one round trip to Redis for both, pipelined).
+        const read = this.deps.store.read(key);
+        read.catch(() => undefined); // unread when the gate fails or says no
+        const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
+        if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
+        return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint, read, done);
+      }),
+    );
   }
 
   private async perform(effect: Extract<Output, { type: "effect" }>, who: Parameters<EffectHandler>[1], ref: string) {
@@ -60,6 +84,7 @@ export class Conversation {
     } catch (error) {
       // An outage is an expected outcome here: the flow tells the person to try again.
       this.deps.log.error("effect.failed", { person: ref, effect: effect.name, error: (error as Error).message });
+      this.deps.metrics?.errors.inc({ kind: "effect" });
       return { ok: false, data: {} };
     }
   }
@@ -95,7 +120,10 @@ export class Conversation {
         const decoded = stored ? decodeSession(stored.data) : undefined;
         const session = decoded?.ok ? decoded.session : null;
         const result = begin(env, session, flowId, session?.lang ?? undefined);
-        if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs)) return result.outputs;
+        if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs)) {
+          this.deps.metrics?.messagesOut.inc({ channel }, countTexts(result.outputs));
+          return result.outputs;
+        }
       }
       throw new Error(`session ${personRef(channel, userId)}: still changing after 10 attempts`);
     });
@@ -152,7 +180,9 @@ export class Conversation {
       }
       if (await store.write(key, encodeSession(result.session), stored?.rev ?? 0, ttlMs, done)) {
         log.debug("turn", { person: ref, input: input.type, outputs: outputs.length, attempt });
-        await performEvents(outputs, this.deps.events ?? [], log, { ...chat, lang: result.session.lang ?? env.defaultLang });
+        await performEvents(outputs, this.deps.events ?? [], log, { ...chat, lang: result.session.lang ?? env.defaultLang }, () =>
+          this.deps.metrics?.errors.inc({ kind: "event" }),
+        );
         return [...notices, ...outputs];
       }
       if (attempt >= attempts) throw new Error(`session ${ref}: still changing after ${attempts} attempts`);
@@ -161,4 +191,11 @@ export class Conversation {
       await sleep(Math.random() * Math.min(200, 5 * 2 ** attempt));
     }
   }
+}
+
+/** The messages a person receives from these outputs (texts; effects and events are not sent). */
+function countTexts(outputs: Output[]): number {
+  let n = 0;
+  for (const o of outputs) if (o.type === "text") n++;
+  return n;
 }

@@ -17,6 +17,7 @@ import { formatKbProblem, loadKnowledge } from "../knowledge/knowledge-base.js";
 import { KnowledgeIndex } from "../knowledge/search.js";
 import { knowledgeService } from "../knowledge/service.js";
 import type { Logger } from "../log/logger.js";
+import { Metrics } from "../observability/metrics.js";
 import { Keyring, keyringFromEnv } from "../privacy/keyring.js";
 import { loadSafety } from "../safety/detector.js";
 import { EncryptedSessionStore } from "../sessions/encrypted-session-store.js";
@@ -24,7 +25,7 @@ import { MemorySessionStore } from "../sessions/memory-session-store.js";
 import { connectRedis, type RedisClient, RedisSessionStore } from "../sessions/redis-session-store.js";
 import type { SessionStore } from "../sessions/session-store.js";
 import { Conversation } from "./conversation.js";
-import { caseEffects } from "./effects.js";
+import { caseEffects, type EffectHandler } from "./effects.js";
 import { knowledgeEvents } from "./events.js";
 
 export const PROJECT_ROOT = join(import.meta.dirname, "..", "..");
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   store?: SessionStore;
   /** Ids for drafts; tests make them predictable. */
   newId?: () => string;
+  /** Where counters go (/metrics); a registry of its own otherwise. */
+  metrics?: Metrics;
 }
 
 export interface Runtime {
@@ -55,6 +58,7 @@ export interface Runtime {
   loaded: LoadedFlows;
   /** Tickets for caseworkers: opening them, and the bot's silence while a person holds the chat. */
   handoff: HandoffService;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -105,7 +109,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, log } = options;
   const localesDir = options.localesDir ?? join(PROJECT_ROOT, "locales");
   const loaded = loadFlowsOrThrow(options.flowsDir ?? join(PROJECT_ROOT, "flows"), localesDir);
-  const knowledge = loadKnowledgeService(localesDir);
+  const metrics = options.metrics ?? new Metrics();
+  const knowledge = countSearches(loadKnowledgeService(localesDir), metrics);
   const keyring = makeKeyring(config, log);
   let store = options.store;
   let gaps: GapsStore = new MemoryGapsStore();
@@ -134,6 +139,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const env = buildEnv(loaded, config, now, knowledge, options.newId);
   const tickets: TicketStore = redis ? new RedisTicketStore(redis, config.redisPrefix, keyring) : new MemoryTicketStore();
   const handoff = createHandoff(tickets, config, loaded.commands, log, now);
+  metrics.watchHandoffs({
+    waiting: async () => (await tickets.list()).filter((t) => t.status === "waiting").map((t) => new Date(t.waitingSince)),
+  });
   const conversation = new Conversation({
     env,
     // Sessions hold half-filled reports: sealed at rest like the reports themselves.
@@ -141,10 +149,40 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ttlMs: config.sessionTtlDays * 86_400_000,
     log,
     events: [knowledgeEvents(gaps), handoff.events()],
-    effects: { ...withUrgentHandoff(caseEffects(cases), handoff), ...handoff.effects() },
+    effects: { ...withUrgentHandoff(countComplaints(caseEffects(cases), metrics), handoff), ...handoff.effects() },
     gate: (channel, user, input) => handoff.gate(channel, user, input),
+    metrics,
   });
-  return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, redis, handoff, close: closeStore };
+  return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, redis, handoff, metrics, close: closeStore };
+}
+
+/** Knowledge searches counted by whether they found an answer. */
+function countSearches(knowledge: KnowledgeService, metrics: Metrics): KnowledgeService {
+  return {
+    article: (id) => knowledge.article(id),
+    search: (question, lang) => {
+      const found = knowledge.search(question, lang);
+      metrics.searches.inc({ answered: found.results.length > 0 ? "yes" : "no" });
+      return found;
+    },
+  };
+}
+
+/** Complaints filed, counted by type (the flow's own choice ids: a small fixed set). */
+function countComplaints(effects: Record<string, EffectHandler>, metrics: Metrics): Record<string, EffectHandler> {
+  const submit = effects["case.submit"];
+  if (!submit) return effects;
+  return {
+    ...effects,
+    "case.submit": async (data, who) => {
+      const result = await submit(data, who);
+      if (result.ok) {
+        const type = typeof data.c_what === "string" && /^[a-z_]{1,40}$/.test(data.c_what) ? data.c_what : "other";
+        metrics.complaints.inc({ type });
+      }
+      return result;
+    },
+  };
 }
 
 /** The handoff service, with the back-to-the-bot and delete words from the loaded commands. */
@@ -168,7 +206,7 @@ export function makeKeyring(config: Config, log: Logger): Keyring {
     ]);
   }
   log.warn("privacy.temporary_key", {
-    message:
+    advice:
       "DATA_KEYS is not set: using a temporary encryption key. Reports, drafts and evidence kept now cannot be read after this process stops. Set DATA_KEYS for real use.",
   });
   return Keyring.temporary();

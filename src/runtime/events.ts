@@ -20,7 +20,13 @@ export function knowledgeEvents(gaps: GapsStore): EventHandler {
   };
 }
 
-export async function performEvents(outputs: Output[], handlers: EventHandler[], log: Logger, who?: Who): Promise<void> {
+export async function performEvents(
+  outputs: Output[],
+  handlers: EventHandler[],
+  log: Logger,
+  who?: Who,
+  onError?: () => void,
+): Promise<void> {
   for (const o of outputs) {
     if (o.type !== "event") continue;
     for (const handle of handlers) {
@@ -28,6 +34,7 @@ export async function performEvents(outputs: Output[], handlers: EventHandler[],
         await handle(o.name, o.data, who);
       } catch (error) {
         log.error("event.failed", { event: o.name, error: (error as Error).message });
+        onError?.();
       }
     }
   }

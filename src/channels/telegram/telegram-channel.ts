@@ -13,11 +13,12 @@ import { type Input, isLang, LANGUAGES, type Lang, type Output } from "../../eng
 import type { Sender } from "../../handoff/relay.js";
 import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
+import type { Metrics } from "../../observability/metrics.js";
 import type { Conversation } from "../../runtime/conversation.js";
 import type { AlsoSet } from "../../sessions/session-store.js";
 import { packButton, unpackButton } from "../buttons.js";
 import { fileInput, fileTooLarge } from "../files.js";
-import type { UpdateLedger } from "../update-ledger.js";
+import { claimOrWait, UpdateInProgressError, type UpdateLedger } from "../update-ledger.js";
 import { keepAliveFetch } from "./http-fetch.js";
 import { pacing } from "./pacing.js";
 import { splitForTelegram, toTelegramHtml } from "./render.js";
@@ -26,7 +27,7 @@ import type { TelegramConfig } from "./telegram-config.js";
 export const TELEGRAM_CHANNEL = "telegram";
 
 /** Bot commands and the engine input each one stands for. */
-const COMMANDS: Record<string, Input> = {
+export const COMMANDS: Record<string, Input> = {
   start: { type: "start" },
   menu: { type: "button", id: "cmd:menu" },
   language: { type: "button", id: "cmd:language" },
@@ -37,11 +38,16 @@ const COMMANDS: Record<string, Input> = {
 
 const chat = z.object({ id: z.number().int(), type: z.string() });
 const from = z.object({ id: z.number().int(), language_code: z.string().max(35).optional() });
+const file = z.object({ file_id: z.string().min(1).max(256), file_size: z.number().int().nonnegative().optional() });
 const message = z.object({
   chat,
   from: from.optional(),
   text: z.string().max(4096).optional(),
   message_thread_id: z.number().int().optional(),
+  photo: z.array(file).min(1).optional(),
+  document: file.optional(),
+  voice: file.optional(),
+  audio: file.optional(),
 });
 /** What the adapter reads from an update (everything else passes through untouched). */
 const updateSchema = z.object({
@@ -65,6 +71,8 @@ export interface TelegramDeps {
   onGroupMessage?: (m: { chatId: number; thread?: number; from: number; text?: string }) => Promise<boolean>;
   /** The Bot API client (its connection pool is the caller's to close); one of its own otherwise. */
   fetch?: ReturnType<typeof keepAliveFetch>;
+  /** Counts replies that could not be sent (failed turns are counted by the conversation). */
+  metrics?: Metrics;
 }
 
 function langHint(ctx: Context): Lang | undefined {
@@ -94,7 +102,8 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   const doneMarks = new WeakMap<Context, AlsoSet>();
   bot.use(async (ctx, next) => {
     const id = ctx.update.update_id;
-    if (!(await deps.ledger.claim(id))) {
+    // Held by another handler: wait for it (a crashed process's claim lapses within the lease).
+    if ((await claimOrWait(deps.ledger, id)) === "done") {
       log.info("telegram.duplicate_update", { update: id });
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
       return;
@@ -103,8 +112,10 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     if (mark) doneMarks.set(ctx, mark);
     try {
       await next();
-      if (!mark?.written) await deps.ledger.done(id);
+      if (mark?.written) deps.ledger.settled?.(id);
+      else await deps.ledger.done(id);
     } catch (error) {
+      if (mark?.written) deps.ledger.settled?.(id);
       // Saved with its session already: a redelivery would run the turn twice.
       if (!mark?.written) await deps.ledger.release(id).catch(() => undefined);
       throw error;
@@ -177,7 +188,13 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
   bot.catch(async (err) => {
     const ctx = err.ctx;
     const e = err.error;
+    // Not handled, and not to be counted as delivered: the webhook answers with an error, so Telegram tries again later.
+    if (e instanceof UpdateInProgressError) {
+      log.warn("telegram.update_in_progress", { update: e.updateId });
+      throw e;
+    }
     const kind = e instanceof GrammyError ? `api:${e.method}:${e.error_code}` : e instanceof HttpError ? "network" : "bug";
+    if (kind !== "bug") deps.metrics?.errors.inc({ kind: "send" });
     log.error("telegram.update_failed", {
       update: ctx.update.update_id,
       person: ctx.chat ? personRef(TELEGRAM_CHANNEL, String(ctx.chat.id)) : undefined,

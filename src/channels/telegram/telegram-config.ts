@@ -24,8 +24,6 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, "TELEGRAM_WEBHOOK_SECRET: 16 to 256 letters, digits, _ or -")
     .optional(),
-  /** Port of the app's HTTP server (webhook, health). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Telegram allows about 30 messages a second overall and 1 a second per chat. */
   TELEGRAM_MAX_PER_SECOND: z.coerce.number().positive().max(10_000).default(30),
   TELEGRAM_MAX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
@@ -43,7 +41,6 @@ export interface TelegramConfig {
   apiRoot: string;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
-  port: number;
   maxPerSecond: number;
   maxPerChatPerSecond: number;
   maxRetrySeconds: number;
@@ -67,10 +64,12 @@ export function parseTelegramConfig(env: Record<string, string | undefined>): Te
     apiRoot: c.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     webhookUrl: c.TELEGRAM_WEBHOOK_URL,
     webhookSecret: c.TELEGRAM_WEBHOOK_SECRET,
-    port: c.PORT,
     maxPerSecond: c.TELEGRAM_MAX_PER_SECOND,
     maxPerChatPerSecond: c.TELEGRAM_MAX_PER_CHAT_PER_SECOND,
     maxRetrySeconds: c.TELEGRAM_MAX_RETRY_SECONDS,
     caseworkerGroupId: c.TELEGRAM_CASEWORKER_GROUP_ID,
   };
 }
+
+/** The variables this channel reads (checked against .env.example by a test). */
+export const TELEGRAM_ENV_VARIABLES = Object.keys(schema.shape);

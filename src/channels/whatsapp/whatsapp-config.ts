@@ -9,8 +9,6 @@ function fail(kind: string, issues: { message: string }[]): never {
   throw new WhatsAppConfigError(`${kind} configuration problems:\n${issues.map((i) => `  - ${i.message}`).join("\n")}`);
 }
 
-const port = z.coerce.number().int().min(0).max(65535).default(3000);
-
 const wwebSchema = z.object({
   /** Where LocalAuth keeps the linked session (a volume in production). */
   WHATSAPP_SESSION_DIR: z.string().trim().min(1).default("data/whatsapp-session"),
@@ -27,7 +25,6 @@ const wwebSchema = z.object({
     .optional(),
   /** Enables the operators' login page (/whatsapp/login) behind this password. */
   WHATSAPP_LOGIN_PASSWORD: z.string().min(12, "WHATSAPP_LOGIN_PASSWORD must be at least 12 characters").optional(),
-  PORT: port,
   WHATSAPP_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(5),
   WHATSAPP_MAX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
   WHATSAPP_JITTER_MS: z.coerce.number().int().min(0).max(10_000).default(800),
@@ -40,7 +37,6 @@ export interface WwebConfig {
   chromiumPath: string;
   pairingPhone: string | undefined;
   loginPassword: string | undefined;
-  port: number;
   maxPerSecond: number;
   maxPerChatPerSecond: number;
   jitterMs: number;
@@ -60,7 +56,6 @@ export function parseWwebConfig(env: Record<string, string | undefined>): WwebCo
     chromiumPath: c.PUPPETEER_EXECUTABLE_PATH,
     pairingPhone: c.WHATSAPP_PAIRING_PHONE,
     loginPassword: c.WHATSAPP_LOGIN_PASSWORD,
-    port: c.PORT,
     maxPerSecond: c.WHATSAPP_MAX_PER_SECOND,
     maxPerChatPerSecond: c.WHATSAPP_MAX_PER_CHAT_PER_SECOND,
     jitterMs: c.WHATSAPP_JITTER_MS,
@@ -91,7 +86,6 @@ const cloudSchema = z.object({
     .trim()
     .url("WHATSAPP_CLOUD_API_BASE must be a URL, e.g. https://graph.facebook.com/v23.0")
     .default(DEFAULT_GRAPH_API_BASE),
-  PORT: port,
   WHATSAPP_CLOUD_MAX_PER_SECOND: z.coerce.number().positive().max(1000).default(50),
   WHATSAPP_CLOUD_MAX_PER_CHAT_PER_SECOND: z.coerce.number().positive().max(1000).default(1),
 });
@@ -102,7 +96,6 @@ export interface CloudConfig {
   appSecret: string;
   verifyToken: string;
   apiBase: string;
-  port: number;
   maxPerSecond: number;
   maxPerChatPerSecond: number;
 }
@@ -117,8 +110,11 @@ export function parseCloudConfig(env: Record<string, string | undefined>): Cloud
     appSecret: c.WHATSAPP_CLOUD_APP_SECRET,
     verifyToken: c.WHATSAPP_CLOUD_VERIFY_TOKEN,
     apiBase: c.WHATSAPP_CLOUD_API_BASE.replace(/\/+$/, ""),
-    port: c.PORT,
     maxPerSecond: c.WHATSAPP_CLOUD_MAX_PER_SECOND,
     maxPerChatPerSecond: c.WHATSAPP_CLOUD_MAX_PER_CHAT_PER_SECOND,
   };
 }
+
+/** The variables each way to connect reads (checked against .env.example by a test). */
+export const WWEB_ENV_VARIABLES = Object.keys(wwebSchema.shape);
+export const CLOUD_ENV_VARIABLES = Object.keys(cloudSchema.shape);

@@ -14,7 +14,7 @@ import { type Logger, personRef } from "../../log/logger.js";
 import type { Conversation } from "../../runtime/conversation.js";
 import { fileInput, fileTooLarge } from "../files.js";
 import type { Pacer } from "../pacer.js";
-import type { UpdateLedger } from "../update-ledger.js";
+import { claimOrWait, type UpdateLedger } from "../update-ledger.js";
 import { langHintOf, WHATSAPP_CHANNEL } from "./common.js";
 import { renderNumbered } from "./render.js";
 import type { ServiceWindow } from "./service-window.js";
@@ -233,7 +233,7 @@ export class WhatsAppWebChannel {
     const { ledger, log } = this.deps;
     this.inFlight++;
     try {
-      if (!(await ledger.claim(id))) {
+      if ((await claimOrWait(ledger, id)) === "done") {
         log.info("whatsapp.duplicate_message", {});
         return;
       }
@@ -242,10 +242,12 @@ export class WhatsAppWebChannel {
         await this.deps.window.touch(user, Date.now());
         const input = edited ? ({ type: "unsupported", reason: "edited" } as const) : await this.toInput(m, raw);
         const outputs = await this.deps.conversation.handle(WHATSAPP_CHANNEL, user, input, langHintOf(user), mark);
-        if (!mark?.written) await ledger.done(id);
+        if (mark?.written) ledger.settled?.(id);
+        else await ledger.done(id);
         await this.send(m.from, user, outputs);
       } catch (error) {
-        if (!mark?.written) await ledger.release(id).catch(() => undefined);
+        if (mark?.written) ledger.settled?.(id);
+        else await ledger.release(id).catch(() => undefined);
         throw error;
       }
     } catch (error) {

@@ -28,7 +28,7 @@ import type { Conversation } from "../../../runtime/conversation.js";
 import { unpackButton } from "../../buttons.js";
 import { fileInput, fileTooLarge } from "../../files.js";
 import { createPacer, type Pacer } from "../../pacer.js";
-import type { UpdateLedger } from "../../update-ledger.js";
+import { claimOrWait, UpdateInProgressError, type UpdateLedger } from "../../update-ledger.js";
 import { langHintOf, type SendResult, WHATSAPP_CHANNEL } from "../common.js";
 import type { ServiceWindow } from "../service-window.js";
 import type { CloudConfig } from "../whatsapp-config.js";
@@ -163,7 +163,8 @@ export function createCloudChannel(deps: CloudChannelDeps): CloudChannel {
     let outputs: Output[];
     const mark = ledger.doneWithSession?.(m.id); // "done" saved with the turn's session
     try {
-      claimed = await ledger.claim(m.id);
+      // Held by another handler: wait for it (a crashed process's claim lapses within the lease).
+      claimed = (await claimOrWait(ledger, m.id)) === "claimed";
       if (!claimed) {
         log.info("whatsapp-cloud.duplicate_message", { person });
         return true;
@@ -178,13 +179,16 @@ export function createCloudChannel(deps: CloudChannelDeps): CloudChannel {
       await window.touch(user, sentAt);
       outputs = await conversation.handle(WHATSAPP_CHANNEL, user, input, langHintOf(user), mark);
     } catch (error) {
+      // Still held elsewhere: no apology, Meta delivers it again later.
+      if (error instanceof UpdateInProgressError) return false;
       log.error("whatsapp-cloud.message_failed", { person, type: m.type, ...failureFields(error) });
       if (claimed && !mark?.written) await ledger.release(m.id).catch(() => undefined);
+      if (mark?.written) ledger.settled?.(m.id);
       await apologize(user, m.id);
       return false;
     }
-    if (!mark?.written)
-      await ledger.done(m.id).catch((error) => log.warn("whatsapp-cloud.ledger_failed", { person, error: (error as Error).message }));
+    if (mark?.written) ledger.settled?.(m.id);
+    else await ledger.done(m.id).catch((error) => log.warn("whatsapp-cloud.ledger_failed", { person, error: (error as Error).message }));
     try {
       await send(user, outputs);
     } catch (error) {
