@@ -141,3 +141,41 @@ describe("the bot killed with SIGKILL while people file complaints", () => {
     }
   }, 600_000);
 });
+
+describe("the bot stopped with SIGTERM while turns are in flight", () => {
+  it("finishes those turns, refuses new messages with 503 (the platform delivers them again), and exits 0 in time", async () => {
+    const tg = new FakeTelegram();
+    await tg.start();
+    const bot = await startBot(tg, redis.prefix);
+    try {
+      const chats = Array.from({ length: 30 }, (_, i) => 7300 + i);
+      const posts = chats.map((chat, i) => bot.post(textUpdate(90_000 + i, chat, "/start")));
+      await new Promise((r) => setTimeout(r, 15));
+      const stoppedAt = Date.now();
+      bot.child.kill("SIGTERM");
+      // Messages that come once it is stopping are not taken.
+      await new Promise((r) => setTimeout(r, 100));
+      const late = await Promise.all(chats.slice(0, 5).map((chat, i) => bot.post(textUpdate(91_000 + i, chat, "menu"))));
+      expect(
+        late.every((s) => s === 503 || s === 0),
+        late.join(","),
+      ).toBe(true);
+      const statuses = await Promise.all(posts);
+      expect(await bot.exited).toBe(0);
+      expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+      // Every message was either handled in full (a reply sent, 200) or refused (503 or no connection): none half-done.
+      for (const [i, status] of statuses.entries()) {
+        const replied = tg.sent.some((m) => m.chat_id === chats[i]);
+        if (status === 200) expect(replied, `chat ${chats[i]}`).toBe(true);
+        else {
+          expect([0, 503]).toContain(status);
+          expect(replied, `chat ${chats[i]}`).toBe(false);
+        }
+      }
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+      expect(bot.logs.map((l) => l.event)).toEqual(expect.arrayContaining(["app.stopping", "app.stopped"]));
+    } finally {
+      await tg.stop();
+    }
+  }, 60_000);
+});
