@@ -22,7 +22,7 @@
 // Needs Redis at REDIS_URL (default redis://127.0.0.1:6379). Its keys get a
 // prefix of their own and are all deleted at the end, also on error or Ctrl-C.
 // Progress goes to stderr; the table (and notes on it) to stdout.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -355,16 +355,18 @@ async function deleteKeys(runtime: Runtime): Promise<number> {
 // --- 6. Start-up ---------------------------------------------------------------
 
 /**
- * Milliseconds from starting the app (`npm run serve`'s command: Node with tsx,
- * CHANNELS=whatsapp-cloud, Redis sessions, the console off) until /readyz
- * answers 200: Node's own start, loading flows, locales, the knowledge index
- * and the safety patterns, connecting to Redis, listening. The median of 5 starts.
+ * Milliseconds from starting the app until /readyz answers 200: Node's own
+ * start, loading the code, flows, locales, the knowledge index and the safety
+ * patterns, connecting to Redis, listening. CHANNELS=whatsapp-cloud (nothing
+ * to reach before serving), Redis sessions. `args` is the command after node:
+ * the compiled app (what the container runs) or the sources through tsx
+ * (`npm run serve`). The median of 5 starts.
  */
-async function measureStartup(): Promise<{ median: number; all: number[] }> {
+async function measureStartup(args: string[]): Promise<{ median: number; all: number[] }> {
   const all: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main/app.ts"], {
+    const child = spawn(process.execPath, args, {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env.PATH ?? "",
@@ -463,13 +465,16 @@ let redisTurns: Awaited<ReturnType<typeof benchRedisTurns>>;
 let size: Awaited<ReturnType<typeof benchSessionSize>>;
 let deleted: number;
 let startup: Awaited<ReturnType<typeof measureStartup>>;
+let startupTsx: Awaited<ReturnType<typeof measureStartup>>;
 try {
   progress(`redis: ${PEOPLE} people at once, each filing a complaint`);
   redisTurns = await benchRedisTurns(runtime);
   progress("redis: stored session sizes");
   size = await benchSessionSize(runtime);
-  progress("start-up: 5 starts of the app until /readyz");
-  startup = await measureStartup();
+  progress("start-up: npm run build, then 5 starts of the compiled app and 5 through tsx, until /readyz");
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: PROJECT_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  startup = await measureStartup(["dist/main/app.js"]);
+  startupTsx = await measureStartup(["--import", "tsx", "src/main/app.ts"]);
 } finally {
   deleted = await cleanup();
 }
@@ -504,10 +509,14 @@ const rows: Row[] = [
     result: `${kb.p50.toFixed(2)} ms / ${kb.p99.toFixed(2)} ms (${int(kb.queries)} queries)`,
   },
   {
-    measure: "start-up time to ready",
+    measure: "start-up time to ready (the compiled app, as the container runs it)",
     result: `${int(startup.median)} ms (median of 5 starts: ${startup.all.map((ms) => int(ms)).join(", ")} ms)`,
     target: `< ${int(STARTUP_TARGET)} ms`,
     met: startup.median < STARTUP_TARGET,
+  },
+  {
+    measure: "start-up time to ready (the sources through tsx: npm run serve)",
+    result: `${int(startupTsx.median)} ms (median of 5 starts: ${startupTsx.all.map((ms) => int(ms)).join(", ")} ms)`,
   },
 ];
 
