@@ -2,12 +2,10 @@
 // GET /readyz says whether it can serve (Redis reachable, each enabled channel
 // connected: 503 with the failing checks otherwise); GET /metrics is for
 // Prometheus; GET /health reports the channels' state in detail. Other routes
-// (webhooks) and mounts (the console) are added by the caller. Every request
-// runs with a correlation id (`req`) in its log lines. Bodies are
+// (webhooks) and mounts (the console) are added by the caller. Bodies are
 // size-limited; unknown paths get 404.
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { withLogContext } from "../log/logger.js";
 
 export class BodyTooLargeError extends Error {}
 
@@ -63,7 +61,7 @@ async function serveMetrics(metrics: NonNullable<HttpServerOptions["metrics"]>, 
 }
 
 export async function startHttpServer(options: HttpServerOptions): Promise<{ server: Server; port: number; close(): Promise<void> }> {
-  const server = createServer((req, res) => withLogContext({ req: randomBytes(6).toString("hex") }, () => handle(req, res)));
+  const server = createServer((req, res) => handle(req, res));
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     if (req.method === "GET" && (path === "/health" || path === "/healthz")) {

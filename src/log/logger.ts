@@ -1,11 +1,13 @@
 // Log: structured JSON lines through pino, on stderr (stdout belongs to the
 // terminal chat's machine interface). Lines carry the correlation id of what
-// they belong to (`chat` for a person's turn, `req` for an HTTP request; see
-// withLogContext), never message text or personal data: people are named only
-// by `personRef`, a one-way hash. As a second guard, fields whose names hold
-// personal data are redacted, and strings are scrubbed of phone numbers and
-// e-mail addresses (an error message can quote what it failed on).
-import { AsyncLocalStorage } from "node:async_hooks";
+// they belong to: `person` for everything about one chat (personRef, a one-way
+// hash of the chat: every line of a turn, its effects and events has it),
+// `update` for a platform's delivery, `ticket` for a handoff. Never message
+// text or personal data. As a second guard, fields whose names hold personal
+// data are redacted, and strings are scrubbed of phone numbers and e-mail
+// addresses (an error message can quote what it failed on).
+// (Not AsyncLocalStorage: on Node 20 its promise hooks cost about 5% of a
+// turn's CPU in npm run bench:telegram, for ids the lines can carry themselves.)
 import { createHash } from "node:crypto";
 import pino from "pino";
 
@@ -53,17 +55,6 @@ export function scrub(value: string): string {
   return value.replace(EMAIL, "[email]").replace(PHONE, "[number]");
 }
 
-const context = new AsyncLocalStorage<Fields>();
-
-/**
- * Runs `fn` with `fields` (a correlation id: `chat` or `req`) added to every
- * line logged inside it, however deep the calls go.
- */
-export function withLogContext<T>(fields: Fields, fn: () => T): T {
-  const outer = context.getStore();
-  return context.run(outer ? { ...outer, ...fields } : fields, fn);
-}
-
 export function createLogger(level: Level, write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
   const logger = pino(
     {
@@ -79,7 +70,6 @@ export function createLogger(level: Level, write: (line: string) => void = (l) =
           return out;
         },
       },
-      mixin: () => context.getStore() ?? {},
       redact: { paths: [...REDACTED_FIELDS], censor: "[redacted]" },
     },
     { write },

@@ -5,7 +5,7 @@
 import type { StepEnv } from "../engine/node-kind.js";
 import { begin, stepOwned } from "../engine/step.js";
 import type { Input, Lang, Output, Session } from "../engine/types.js";
-import { type Logger, personRef, withLogContext } from "../log/logger.js";
+import { type Logger, personRef } from "../log/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import { KeyedMutex } from "../sessions/keyed-mutex.js";
 import { decodeSession, encodeSession, salvageLang } from "../sessions/session-codec.js";
@@ -63,17 +63,14 @@ export class Conversation {
 
   private handleOnce(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet): Promise<Output[]> {
     const key = sessionKey(channel, userId);
-    // Every line logged during the turn names the chat (its one-way reference), however deep.
-    return withLogContext({ chat: personRef(channel, userId) }, () =>
-      this.mutex.run(key, async () => {
-        // The session is read while the gate looks (one round trip to Redis for both, pipelined).
-        const read = this.deps.store.read(key);
-        read.catch(() => undefined); // unread when the gate fails or says no
-        const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
-        if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
-        return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint, read, done);
-      }),
-    );
+    return this.mutex.run(key, async () => {
+      // The session is read while the gate looks (one round trip to Redis for both, pipelined).
+      const read = this.deps.store.read(key);
+      read.catch(() => undefined); // unread when the gate fails or says no
+      const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
+      if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
+      return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint, read, done);
+    });
   }
 
   private async perform(effect: Extract<Output, { type: "effect" }>, who: Parameters<EffectHandler>[1], ref: string) {

@@ -2,7 +2,7 @@
 // A failing event is logged and does not undo the turn.
 import type { Output, Vars } from "../engine/types.js";
 import type { GapsStore } from "../knowledge/gaps.js";
-import type { Logger } from "../log/logger.js";
+import { type Logger, personRef } from "../log/logger.js";
 import type { Who } from "./effects.js";
 
 /** Performs one event of a turn; `who` is the person whose turn it was. */
@@ -33,7 +33,11 @@ export async function performEvents(
       try {
         await handle(o.name, o.data, who);
       } catch (error) {
-        log.error("event.failed", { event: o.name, error: (error as Error).message });
+        log.error("event.failed", {
+          event: o.name,
+          ...(who ? { person: personRef(who.channel, who.userId) } : {}),
+          error: (error as Error).message,
+        });
         onError?.();
       }
     }
