@@ -13,9 +13,8 @@ import { parseArgs } from "node:util";
 import { parseConfig } from "../src/config/config.js";
 import { LANGUAGES, type Lang } from "../src/engine/types.js";
 import { createLogger } from "../src/log/logger.js";
-import { createRuntime } from "../src/runtime/create-runtime.js";
+import { createRuntime, sessionKeysWith } from "../src/runtime/create-runtime.js";
 import { MemorySessionStore } from "../src/sessions/memory-session-store.js";
-import { sessionKey } from "../src/sessions/session-store.js";
 import { WAGE_THEFT } from "../test/helpers/scripts.js";
 
 const gc = globalThis.gc;
@@ -35,6 +34,8 @@ const runtime = await createRuntime({
   log: createLogger("silent"),
   store,
 });
+/** Where a person's session is (their pseudonymous key). */
+const keyOf = (user: string) => sessionKeysWith(runtime.keyring)("bench", user)[0] as string;
 
 /** A complaint up to its summary, not sent (the language comes as the channel's hint). */
 const steps = (lang: Lang) => ["hola", ...WAGE_THEFT[lang]];
@@ -68,7 +69,7 @@ async function settle() {
 
 // Warm-up: code compiled, caches and the store's table past their first growth; then those sessions go.
 await bring(300, "warm");
-for (let i = 0; i < 300; i++) await store.delete(sessionKey("bench", `warm${i}`));
+for (let i = 0; i < 300; i++) await store.delete(keyOf(`warm${i}`));
 
 const before = await settle();
 const t0 = performance.now();
@@ -77,7 +78,7 @@ const seconds = (performance.now() - t0) / 1000;
 const after = await settle();
 
 let sealedBytes = 0;
-for (let i = 0; i < PEOPLE; i++) sealedBytes += (await store.read(sessionKey("bench", `p${i}`)))?.data.length ?? 0;
+for (let i = 0; i < PEOPLE; i++) sealedBytes += (await store.read(keyOf(`p${i}`)))?.data.length ?? 0;
 await runtime.close();
 rmSync(attachmentsDir, { recursive: true, force: true });
 

@@ -36,9 +36,15 @@ import { loadFlowsOrThrow } from "../src/flows/load.js";
 import { loadKnowledge } from "../src/knowledge/knowledge-base.js";
 import { KnowledgeIndex } from "../src/knowledge/search.js";
 import { createLogger } from "../src/log/logger.js";
-import { buildEnv, createRuntime, loadKnowledgeService, PROJECT_ROOT, type Runtime } from "../src/runtime/create-runtime.js";
+import {
+  buildEnv,
+  createRuntime,
+  loadKnowledgeService,
+  PROJECT_ROOT,
+  type Runtime,
+  sessionKeysWith,
+} from "../src/runtime/create-runtime.js";
 import { EncryptedSessionStore } from "../src/sessions/encrypted-session-store.js";
-import { sessionKey } from "../src/sessions/session-store.js";
 import { WAGE_THEFT } from "../test/helpers/scripts.js";
 
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
@@ -311,7 +317,7 @@ async function benchSessionSize(runtime: Runtime) {
   let largestPlain = "";
   for (const lang of LANGUAGES) {
     const user = `size-${lang}`;
-    const key = PREFIX + sessionKey("bench", user);
+    const key = PREFIX + (sessionKeysWith(runtime.keyring)("bench", user)[0] as string);
     const answers = handledComplaint(lang).slice(0, -1); // up to the summary: "Send" would clear the draft
     for (const [i, text] of answers.entries()) {
       await runtime.conversation.handle("bench", user, { type: "text", text }, lang);
@@ -320,7 +326,9 @@ async function benchSessionSize(runtime: Runtime) {
       sizes.push({ lang, turn: i + 1, memory, value });
     }
     // Read back as the conversation reads it (inflated and opened).
-    const plain = (await new EncryptedSessionStore(runtime.store, runtime.keyring).read(sessionKey("bench", user)))?.data ?? "";
+    const plain =
+      (await new EncryptedSessionStore(runtime.store, runtime.keyring).read(sessionKeysWith(runtime.keyring)("bench", user)[0] as string))
+        ?.data ?? "";
     if (plain.length > largestPlain.length) largestPlain = plain;
   }
   const fresh = sizes.filter((s) => s.turn === 1).sort((a, b) => b.memory - a.memory)[0] as Size;

@@ -1,12 +1,16 @@
 // Turns around the engine: ordering per person, two processes sharing Redis,
 // and sessions that cannot be read.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseConfig } from "../src/config/config.js";
 import type { Output } from "../src/engine/types.js";
+import { createLogger } from "../src/log/logger.js";
+import { createRuntime, type Runtime } from "../src/runtime/create-runtime.js";
+import { EncryptedSessionStore } from "../src/sessions/encrypted-session-store.js";
 import { MemorySessionStore } from "../src/sessions/memory-session-store.js";
 import { type RedisClient, RedisSessionStore } from "../src/sessions/redis-session-store.js";
 import { sessionKey } from "../src/sessions/session-store.js";
 import { demoConversation, demoEnv } from "./helpers/fixtures.js";
-import { connectTestRedis, deleteByPrefix, uniquePrefix } from "./helpers/redis.js";
+import { connectTestRedis, deleteByPrefix, REDIS_URL, uniquePrefix, useTestRedis } from "./helpers/redis.js";
 
 const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o.text] : []));
 const env = demoEnv();
@@ -89,5 +93,63 @@ describe("Conversation", () => {
     expect(await store.read(sessionKey("t", "y"))).toEqual(before);
     expect(conversation.apology(await conversation.languageOf("t", "y")).type).toBe("text");
     expect(texts([conversation.apology(await conversation.languageOf("t", "y"))])[0]).toContain("Sorry, something went wrong");
+  });
+});
+
+describe("session keys: keyed pseudonyms, never the chat id", () => {
+  const redis = useTestRedis();
+  const K1 = `k1:${Buffer.alloc(32, 1).toString("base64")}`;
+  const K2 = `k2:${Buffer.alloc(32, 2).toString("base64")}`;
+  const runtimeWith = (keys: string, current?: string) =>
+    createRuntime({
+      config: parseConfig({ REDIS_URL, REDIS_PREFIX: redis.prefix, DATA_KEYS: keys, ...(current ? { DATA_KEY_ID: current } : {}) }),
+      log: createLogger("silent"),
+    });
+  const PHONE = "5215512345678";
+  const say = (rt: Runtime, text: string) => rt.conversation.handle("whatsapp", PHONE, { type: "text", text }, "es");
+  const keys = () => redis.client.keys(`${redis.prefix}session:*`);
+
+  it("keeps no phone number in Redis keys, and finds the session again after a key rotation (moving it)", async () => {
+    const first = await runtimeWith(K1);
+    let reply: Output[];
+    try {
+      await say(first, "hola");
+      await say(first, "3"); // the complaint
+      reply = await say(first, "1");
+      expect((await keys()).join(" ")).not.toContain("12345678");
+      expect(await keys()).toHaveLength(1);
+    } finally {
+      await first.close();
+    }
+    const [before] = await keys();
+    // A new key becomes current; the old one stays to read old data.
+    const rotated = await runtimeWith(`${K2},${K1}`, "k2");
+    try {
+      const again = await say(rotated, "atrás"); // back: the question before, so the session was found
+      expect(again.length).toBeGreaterThan(0);
+      const after = await keys();
+      expect(after).toHaveLength(1);
+      expect(after[0]).not.toBe(before);
+      expect(after[0]).not.toContain("12345678");
+      expect(await say(rotated, "1")).toEqual(reply);
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it("moves a session kept under the plain chat id (before pseudonyms) to its pseudonymous key", async () => {
+    const rt = await runtimeWith(K1);
+    try {
+      // A conversation as it was before pseudonyms: plain keys, the same store and data key.
+      const plain = demoConversation(new EncryptedSessionStore(rt.store, rt.keyring));
+      await plain.handle("whatsapp", "5215599990000", { type: "text", text: "hola" }, "es");
+      await plain.handle("whatsapp", "5215599990000", { type: "text", text: "3" }, "es");
+      expect(await keys()).toContain(`${redis.prefix}session:whatsapp:5215599990000`);
+      const status = await rt.conversation.handle("whatsapp", "5215599990000", { type: "text", text: "atrás" }, "es");
+      expect(status.length).toBeGreaterThan(0);
+      expect((await keys()).join(" ")).not.toContain("5215599990000");
+    } finally {
+      await rt.close();
+    }
   });
 });

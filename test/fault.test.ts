@@ -13,10 +13,10 @@ import { parseConfig } from "../src/config/config.js";
 import type { Input } from "../src/engine/types.js";
 import { createLogger } from "../src/log/logger.js";
 import { keyringFromEnv } from "../src/privacy/keyring.js";
-import { createRuntime, type Runtime } from "../src/runtime/create-runtime.js";
+import { createRuntime, type Runtime, sessionKeysWith } from "../src/runtime/create-runtime.js";
 import { EncryptedSessionStore } from "../src/sessions/encrypted-session-store.js";
 import { RedisSessionStore } from "../src/sessions/redis-session-store.js";
-import { type SessionStore, sessionKey } from "../src/sessions/session-store.js";
+import type { SessionStore } from "../src/sessions/session-store.js";
 import { type BotProcess, seeded, startBot, textUpdate } from "./helpers/bot-process.js";
 import { FakeTelegram } from "./helpers/fake-telegram.js";
 import { TEST_KEYS, useTestRedis } from "./helpers/redis.js";
@@ -30,9 +30,9 @@ const keyring = keyringFromEnv(TEST_KEYS, undefined);
 /** A short lease, so a message the killed process held is handled again within a second. */
 const LEASE = { UPDATE_LEASE_SECONDS: "1" };
 
-/** Where a person stands ("flow/node") in a store, read as the bot reads it. */
-async function position(store: SessionStore, chatId: number): Promise<string> {
-  const stored = await store.read(sessionKey(TELEGRAM_CHANNEL, String(chatId)));
+/** Where a person stands ("flow/node") in a store, read as the bot reads it (at their pseudonymous key). */
+async function position(store: SessionStore, chatId: number, keys: ReturnType<typeof sessionKeysWith>): Promise<string> {
+  const stored = await store.read(keys(TELEGRAM_CHANNEL, String(chatId))[0] as string);
   if (!stored) return "none";
   const session = JSON.parse(stored.data) as { at: { flow: string; node: string } | null };
   return session.at ? `${session.at.flow}/${session.at.node}` : "none";
@@ -55,7 +55,9 @@ class Person {
     const command = text.match(/^\/([a-z]+)/)?.[1];
     const input: Input = command && COMMANDS[command] ? (COMMANDS[command] as Input) : { type: "text", text };
     await this.shadow.conversation.handle(TELEGRAM_CHANNEL, String(this.chatId), input, "es");
-    this.positions.push(await position(new EncryptedSessionStore(this.shadow.store, this.shadow.keyring), this.chatId));
+    this.positions.push(
+      await position(new EncryptedSessionStore(this.shadow.store, this.shadow.keyring), this.chatId, sessionKeysWith(this.shadow.keyring)),
+    );
     const counted = await this.shadow.metrics.complaints.get();
     this.filed.push(counted.values.reduce((sum, v) => sum + v.value, 0));
   }
@@ -77,7 +79,7 @@ class Person {
 
 /** Where the bot saved a person's session in Redis. */
 const storedPosition = (chatId: number) =>
-  position(new EncryptedSessionStore(new RedisSessionStore(redis.client, redis.prefix), keyring), chatId);
+  position(new EncryptedSessionStore(new RedisSessionStore(redis.client, redis.prefix), keyring), chatId, sessionKeysWith(keyring));
 
 const shadows: Runtime[] = [];
 afterAll(async () => {

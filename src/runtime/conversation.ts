@@ -30,6 +30,13 @@ export interface ConversationDeps {
   gate?: (channel: string, userId: string, input: Input) => Promise<{ pass: true; input?: Input } | { pass: false }>;
   /** Messages in and out, turn latency, failed turns. */
   metrics?: Metrics;
+  /**
+   * The keys a person's session may be stored under, the current one first
+   * (keyed pseudonyms, so no phone number is a Redis key; older ones after a
+   * key rotation). A session found under an older key moves to the current
+   * one. Default: the plain key.
+   */
+  sessionKeys?: (channel: string, userId: string) => string[];
 }
 
 export class Conversation {
@@ -61,11 +68,34 @@ export class Conversation {
     );
   }
 
+  private keysOf(channel: string, userId: string): [string, ...string[]] {
+    const keys = this.deps.sessionKeys?.(channel, userId);
+    return keys?.length ? (keys as [string, ...string[]]) : [sessionKey(channel, userId)];
+  }
+
+  /** Reads a session at its current key, moving it there from an older key if that is where it is. */
+  private async readCurrent(keys: [string, ...string[]]): Promise<Stored | undefined> {
+    const { store, ttlMs } = this.deps;
+    const [key, ...older] = keys;
+    const stored = await store.read(key);
+    if (stored || older.length === 0) return stored;
+    for (const old of older) {
+      const found = await store.read(old);
+      if (!found) continue;
+      // Moved with compare-and-set: if another process moved it first, what is now at the current key wins.
+      const moved = await store.write(key, found.data, 0, ttlMs);
+      await store.delete(old);
+      return moved ? { rev: 1, data: found.data } : store.read(key);
+    }
+    return undefined;
+  }
+
   private handleOnce(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet): Promise<Output[]> {
-    const key = sessionKey(channel, userId);
+    const keys = this.keysOf(channel, userId);
+    const key = keys[0];
     return this.mutex.run(key, async () => {
       // The session is read while the gate looks (one round trip to Redis for both, pipelined).
-      const read = this.deps.store.read(key);
+      const read = this.readCurrent(keys);
       read.catch(() => undefined); // unread when the gate fails or says no
       const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
       if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
@@ -98,7 +128,7 @@ export class Conversation {
 
   /** The person's language as stored, for channels that must reply outside a turn. */
   async languageOf(channel: string, userId: string): Promise<Lang | undefined> {
-    const stored = await this.deps.store.read(sessionKey(channel, userId));
+    const stored = await this.readCurrent(this.keysOf(channel, userId));
     if (!stored) return undefined;
     const decoded = decodeSession(stored.data);
     return (decoded.ok ? decoded.session.lang : salvageLang(stored.data)) ?? undefined;
@@ -109,11 +139,12 @@ export class Conversation {
    * an input they could forge): the chat coming back from a caseworker.
    */
   begin(channel: string, userId: string, flowId: string): Promise<Output[]> {
-    const key = sessionKey(channel, userId);
+    const keys = this.keysOf(channel, userId);
+    const key = keys[0];
     return this.mutex.run(key, async () => {
       const { env, store, ttlMs } = this.deps;
       for (let attempt = 1; attempt <= 10; attempt++) {
-        const stored = await store.read(key);
+        const stored = attempt === 1 ? await this.readCurrent(keys) : await store.read(key);
         const decoded = stored ? decodeSession(stored.data) : undefined;
         const session = decoded?.ok ? decoded.session : null;
         const result = begin(env, session, flowId, session?.lang ?? undefined);
@@ -171,7 +202,7 @@ export class Conversation {
       outputs.push(...result.outputs);
       if (erased) {
         // "Delete my data": the session goes too, instead of being saved.
-        await store.delete(key);
+        for (const k of this.keysOf(chat.channel, chat.userId)) await store.delete(k);
         log.info("data.erased", { person: ref });
         return [...notices, ...outputs];
       }

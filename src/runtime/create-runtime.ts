@@ -23,7 +23,7 @@ import { loadSafety } from "../safety/detector.js";
 import { EncryptedSessionStore } from "../sessions/encrypted-session-store.js";
 import { MemorySessionStore } from "../sessions/memory-session-store.js";
 import { connectRedis, type RedisClient, RedisSessionStore } from "../sessions/redis-session-store.js";
-import type { SessionStore } from "../sessions/session-store.js";
+import { type SessionStore, sessionKey } from "../sessions/session-store.js";
 import { Conversation } from "./conversation.js";
 import { caseEffects, type EffectHandler } from "./effects.js";
 import { knowledgeEvents } from "./events.js";
@@ -152,6 +152,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     effects: { ...withUrgentHandoff(countComplaints(caseEffects(cases), metrics), handoff), ...handoff.effects() },
     gate: (channel, user, input) => handoff.gate(channel, user, input),
     metrics,
+    sessionKeys: sessionKeysWith(keyring),
   });
   return { conversation, store, gaps, cases, caseStore, attachments, keyring, loaded, redis, handoff, metrics, close: closeStore };
 }
@@ -210,4 +211,17 @@ export function makeKeyring(config: Config, log: Logger): Keyring {
       "DATA_KEYS is not set: using a temporary encryption key. Reports, drafts and evidence kept now cannot be read after this process stops. Set DATA_KEYS for real use.",
   });
   return Keyring.temporary();
+}
+
+/**
+ * Where a person's session is kept: under a keyed pseudonym of their chat, so
+ * Redis holds no phone number or chat id in its keys; after a key rotation,
+ * under the older pseudonyms too, and (from before pseudonyms) the plain key.
+ * The conversation moves a session it finds at an older key to the current one.
+ */
+export function sessionKeysWith(keyring: Keyring): (channel: string, userId: string) => string[] {
+  return (channel, userId) => [
+    ...keyring.pseudonyms(`${channel}:${userId}`).map((p) => sessionKey(channel, p)),
+    sessionKey(channel, userId),
+  ];
 }
