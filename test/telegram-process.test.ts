@@ -1,61 +1,19 @@
 // `npm run start:telegram` as a real process against the fake Bot API: long
 // polling, the webhook with its secret header, and a clean stop on SIGTERM.
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
+import { startBot, WEBHOOK_SECRET } from "./helpers/bot-process.js";
 import { FakeTelegram, FakeUser } from "./helpers/fake-telegram.js";
-import { REDIS_URL, TEST_KEYS, useTestRedis } from "./helpers/redis.js";
+import { useTestRedis } from "./helpers/redis.js";
 
 const redis = useTestRedis();
-
-interface Bot {
-  child: ChildProcessWithoutNullStreams;
-  logs: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
-async function startProcess(tg: FakeTelegram, extra: Record<string, string> = {}): Promise<Bot & { port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main/app.ts", "--channels", "telegram"], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      TELEGRAM_BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      TELEGRAM_MAX_PER_CHAT_PER_SECOND: "100",
-      REDIS_URL,
-      REDIS_PREFIX: redis.prefix,
-      DATA_KEYS: TEST_KEYS,
-      PORT: "0",
-      LOG_LEVEL: "info",
-      ...extra,
-    },
-  });
-  const logs: Record<string, unknown>[] = [];
-  let buffer = "";
-  child.stderr.on("data", (d) => {
-    buffer += d;
-    const lines = buffer.split("\n");
-    buffer = lines.pop() ?? "";
-    for (const line of lines) {
-      try {
-        logs.push(JSON.parse(line));
-      } catch {
-        logs.push({ raw: line });
-      }
-    }
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  for (let i = 0; i < 200 && !logs.some((l) => l.event === "app.ready"); i++) await new Promise((r) => setTimeout(r, 50));
-  const started = logs.find((l) => l.event === "app.ready");
-  if (!started) throw new Error(`did not start: ${JSON.stringify(logs)}`);
-  return { child, logs, exited, port: Number(started.port) };
-}
 
 describe("npm run start:telegram", () => {
   it("serves people over long polling and stops cleanly on SIGTERM", async () => {
     const tg = new FakeTelegram();
     await tg.start();
-    const bot = await startProcess(tg);
+    const bot = await startBot(tg, redis.prefix, {}, { polling: true });
     const ana = new FakeUser(tg, 8001, "es");
     const first = await ana.say("/start");
     expect(first.at(-1)).toBe("¿En qué te puedo ayudar? Elige una opción:");
@@ -72,8 +30,8 @@ describe("npm run start:telegram", () => {
   it("takes updates on the webhook only with the secret header", async () => {
     const tg = new FakeTelegram();
     await tg.start();
-    const secret = "webhook-secret-for-tests-0123456789";
-    const bot = await startProcess(tg, { TELEGRAM_WEBHOOK_URL: "http://127.0.0.1/telegram/webhook", TELEGRAM_WEBHOOK_SECRET: secret });
+    const secret = WEBHOOK_SECRET;
+    const bot = await startBot(tg, redis.prefix);
     const setWebhook = tg.calls.find((c) => c.method === "setWebhook");
     expect(setWebhook?.body).toMatchObject({ url: "http://127.0.0.1/telegram/webhook", secret_token: secret });
     const update = (id: number) => ({

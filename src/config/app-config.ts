@@ -81,14 +81,8 @@ export function parseAppConfig(env: Record<string, string | undefined>, channels
     try {
       return parse();
     } catch (error) {
-      if (error instanceof ConfigError) problems.push(...error.problems);
-      else
-        problems.push(
-          ...(error as Error).message
-            .split("\n")
-            .filter((l) => !l.endsWith("problems:"))
-            .map((l) => l.replace(/^\s*- /, "")),
-        );
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
       return undefined;
     }
   };

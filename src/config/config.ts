@@ -56,9 +56,13 @@ export interface Config {
   updateLeaseMs: number;
 }
 
+/** Every problem of a configuration, listed; each part (core, a channel) throws one of these. */
 export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Configuration problems:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  constructor(
+    readonly problems: string[],
+    title = "Configuration problems",
+  ) {
+    super(`${title}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
     this.name = "ConfigError";
   }
 }

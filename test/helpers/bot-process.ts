@@ -25,15 +25,23 @@ const killAll = () => {
 afterAll(killAll);
 process.once("exit", killAll);
 
-export async function startBot(tg: FakeTelegram, prefix: string, extra: Record<string, string> = {}): Promise<BotProcess> {
+/** The app serving Telegram: by webhook (posted to with `post`), or by long polling with `polling`. */
+export async function startBot(
+  tg: FakeTelegram,
+  prefix: string,
+  extra: Record<string, string> = {},
+  options: { polling?: boolean } = {},
+): Promise<BotProcess> {
+  const webhook = options.polling
+    ? {}
+    : { TELEGRAM_WEBHOOK_URL: "http://127.0.0.1/telegram/webhook", TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET };
   const child = spawn(process.execPath, ["--import", "tsx", "src/main/app.ts", "--channels", "telegram"], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? "",
       TELEGRAM_BOT_TOKEN: tg.token,
       TELEGRAM_API_ROOT: tg.apiRoot,
-      TELEGRAM_WEBHOOK_URL: "http://127.0.0.1/telegram/webhook",
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ...webhook,
       TELEGRAM_MAX_PER_SECOND: "10000",
       TELEGRAM_MAX_PER_CHAT_PER_SECOND: "10000",
       REDIS_URL,

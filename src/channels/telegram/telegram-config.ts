@@ -1,5 +1,6 @@
 // Telegram: configuration from the environment, parsed once by a pure function.
 import { z } from "zod";
+import { ConfigError } from "../../config/config.js";
 
 const schema = z.object({
   TELEGRAM_BOT_TOKEN: z
@@ -47,17 +48,18 @@ export interface TelegramConfig {
   caseworkerGroupId: number | undefined;
 }
 
-export class TelegramConfigError extends Error {}
+export class TelegramConfigError extends ConfigError {
+  constructor(problems: string[]) {
+    super(problems, "Telegram configuration problems");
+  }
+}
 
 export function parseTelegramConfig(env: Record<string, string | undefined>): TelegramConfig {
   const parsed = schema.safeParse(env);
-  if (!parsed.success)
-    throw new TelegramConfigError(`Telegram configuration problems:\n${parsed.error.issues.map((i) => `  - ${i.message}`).join("\n")}`);
+  if (!parsed.success) throw new TelegramConfigError(parsed.error.issues.map((i) => i.message));
   const c = parsed.data;
   if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) {
-    throw new TelegramConfigError(
-      "Telegram configuration problems:\n  - TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL, so only Telegram can post updates",
-    );
+    throw new TelegramConfigError(["TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL, so only Telegram can post updates"]);
   }
   return {
     token: c.TELEGRAM_BOT_TOKEN,

@@ -2,11 +2,15 @@
 // one for each way to connect: whatsapp-web.js (a linked phone) and the
 // official Cloud API. Every problem is listed at once, with what to do.
 import { z } from "zod";
+import { ConfigError } from "../../config/config.js";
 
-export class WhatsAppConfigError extends Error {}
+export class WhatsAppConfigError extends ConfigError {}
 
 function fail(kind: string, issues: { message: string }[]): never {
-  throw new WhatsAppConfigError(`${kind} configuration problems:\n${issues.map((i) => `  - ${i.message}`).join("\n")}`);
+  throw new WhatsAppConfigError(
+    issues.map((i) => i.message),
+    `${kind} configuration problems`,
+  );
 }
 
 const wwebSchema = z.object({
