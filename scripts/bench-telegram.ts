@@ -1,4 +1,4 @@
-// `npm run bench:telegram [-- --chats 200 --rate 1500]`: simulated chats,
+// `npm run bench:telegram [-- --chats 200 --rate 1500 --app compiled|source]`: simulated chats,
 // each filing a complaint (27 turns) through the real bot process and a fake
 // Bot API server over loopback, with Redis sessions. The bot runs in webhook
 // mode, so the HTTP round trip of each update is its whole turn: the
@@ -17,12 +17,15 @@
 //    total (each chat one message every chats/rate seconds, never before the
 //    previous reply): latency at that load. A turn's latency counts from when
 //    it was due, so a bot that falls behind shows it (no coordinated omission).
+// The bot is the compiled app (`npm run build`, as `npm run start:prod` and the
+// container run it; the npm script builds first), or with --app source the
+// TypeScript sources through tsx, as `npm run start:telegram` runs them.
 // Prints turns per second, turn latency p50/p99, the bot's CPU per turn and
 // its peak memory. Needs Redis at REDIS_URL (default redis://127.0.0.1:6379);
 // cleans up its keys.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { createClient } from "redis";
 import { Pool } from "undici";
@@ -31,8 +34,16 @@ import { FakeTelegram } from "../test/helpers/fake-telegram.js";
 import { WAGE_THEFT_ES } from "../test/helpers/scripts.js";
 
 const { values } = parseArgs({
-  options: { chats: { type: "string", default: "200" }, rate: { type: "string", default: "1500" } },
+  options: {
+    chats: { type: "string", default: "200" },
+    rate: { type: "string", default: "1500" },
+    app: { type: "string", default: "compiled" },
+  },
 });
+if (values.app !== "compiled" && values.app !== "source") throw new Error(`--app is compiled or source, not "${values.app}"`);
+const APP = values.app === "compiled" ? ["dist/main/app.js"] : ["--import", "tsx", "src/main/app.ts"];
+if (values.app === "compiled" && !existsSync(`${PROJECT_ROOT}/dist/main/app.js`))
+  throw new Error("no compiled app in dist/: run `npm run build` first (npm run bench:telegram does)");
 const CHATS = Number(values.chats);
 const RATE = Number(values.rate);
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
@@ -48,9 +59,7 @@ const bot = spawn(
     ...(process.env.BENCH_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
     // The same Node flags as `npm run start:telegram` (a larger young generation: less time in GC).
     ...(process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=32").split(" ").filter(Boolean),
-    "--import",
-    "tsx",
-    "src/main/app.ts",
+    ...APP,
     "--channels",
     "telegram",
   ],
@@ -229,6 +238,7 @@ for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 }
 await redis.close();
 await tg.stop();
 
+console.log(`bot: the ${values.app === "compiled" ? "compiled app (dist/)" : "sources through tsx"}`);
 console.log(`a complaint is ${SCRIPT.length} turns; ${cases} cases filed in all phases`);
 report(`capacity (${CHATS} chats at once, no pause)`, capacity);
 report(`load (${CHATS} chats, ${RATE} turns/s offered)`, load);

@@ -27,7 +27,7 @@ export interface CaseStore {
    */
   create(record: CaseRecord): Promise<{ ref: string; created: boolean }>;
   get(ref: string): Promise<CaseRecord | undefined>;
-  byOwner(owners: string[]): Promise<CaseRecord[]>;
+  byOwner(owners: readonly string[]): Promise<CaseRecord[]>;
   /** Every case created at or after `since` (ISO), oldest first. */
   list(since?: string): Promise<CaseRecord[]>;
   /** Replaces a case's record (same reference). */
@@ -72,7 +72,7 @@ export class MemoryCaseStore implements CaseStore {
     return record;
   }
 
-  async byOwner(owners: string[]) {
+  async byOwner(owners: readonly string[]) {
     const all = await this.list();
     return all.filter((c) => c.owner !== null && owners.includes(c.owner));
   }

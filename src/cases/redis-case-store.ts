@@ -67,7 +67,7 @@ export class RedisCaseStore implements CaseStore {
     return out;
   }
 
-  async byOwner(owners: string[]) {
+  async byOwner(owners: readonly string[]) {
     const refs = new Set<string>();
     for (const owner of owners) for (const ref of await this.client.sMembers(this.owners(owner))) refs.add(ref);
     return (await this.many([...refs])).sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -15,7 +15,7 @@ import { personRef } from "../log/logger.js";
 import type { EffectHandler } from "../runtime/effects.js";
 import type { EventHandler } from "../runtime/events.js";
 import { type TicketStore, ticketRef } from "./ticket-store.js";
-import type { Priority, TicketReason } from "./types.js";
+import type { Priority, Ticket, TicketReason } from "./types.js";
 
 export interface HandoffConfig {
   /** A person who writes within this many days of a closed ticket reopens it. */
@@ -28,6 +28,8 @@ export interface HandoffConfig {
 
 /** What the conversation does with an input while a ticket is open. */
 export type Gate = { pass: true; input?: Input } | { pass: false };
+/** No open ticket: the bot handles everything. */
+const PASS = async (): Promise<Gate> => ({ pass: true });
 
 export class HandoffService {
   constructor(
@@ -72,10 +74,17 @@ export class HandoffService {
     return opened;
   }
 
-  /** Whether the bot handles this input, given the chat's open ticket; records what the person sent to it. */
-  async gate(channel: string, user: string, input: Input): Promise<Gate> {
+  /**
+   * Whether the bot handles an input, in two steps: the chat's open ticket is
+   * looked up first (so the read can travel with others to Redis), then the
+   * returned function decides for the input and records what the person sent.
+   */
+  async gate(channel: string, user: string): Promise<(input: Input) => Promise<Gate>> {
     const ticket = await this.store.activeFor(channel, user);
-    if (!ticket) return { pass: true };
+    return ticket ? (input) => this.decide(ticket, input) : PASS;
+  }
+
+  private async decide(ticket: Ticket, input: Input): Promise<Gate> {
     const text = input.type === "text" ? fold(input.text).replace(/^\//, "") : "";
     const silent = ticket.status === "held" || ticket.requested;
     if (input.type === "text" || input.type === "media")

@@ -26,8 +26,11 @@ export interface ConversationDeps {
   events?: EventHandler[];
   /** Effects flows may ask for in the middle of a turn, by name. */
   effects?: Record<string, EffectHandler>;
-  /** Decides first whether the bot handles an input at all (a caseworker may hold the chat). */
-  gate?: (channel: string, userId: string, input: Input) => Promise<{ pass: true; input?: Input } | { pass: false }>;
+  /**
+   * Decides first whether the bot handles an input at all (a caseworker may
+   * hold the chat): looks the chat up, then decides for the input.
+   */
+  gate?: (channel: string, userId: string) => Promise<(input: Input) => Promise<{ pass: true; input?: Input } | { pass: false }>>;
   /** Messages in and out, turn latency, failed turns. */
   metrics?: Metrics;
   /**
@@ -38,6 +41,21 @@ export interface ConversationDeps {
    */
   sessionKeys?: (channel: string, userId: string) => string[];
 }
+
+/**
+ * A turn's reads, started early: the channel sends them with its own Redis
+ * command (the update ledger's claim), one round trip for all. See prefetch().
+ */
+export interface Prefetched {
+  readonly key: string;
+  /** Nothing else ran or waited for this person when the reads started: they cannot be stale from this process. */
+  readonly idle: boolean;
+  readonly look: Promise<GateDecision> | undefined;
+  readonly read: Promise<Stored | undefined>;
+}
+type GateDecision = Awaited<ReturnType<NonNullable<ConversationDeps["gate"]>>>;
+
+const ignore = () => undefined;
 
 export class Conversation {
   private readonly mutex = new KeyedMutex();
@@ -50,12 +68,12 @@ export class Conversation {
    * store can (see AlsoSet): then the update is marked handled exactly when
    * its turn is saved.
    */
-  handle(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet): Promise<Output[]> {
+  handle(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet, prefetched?: Prefetched): Promise<Output[]> {
     const metrics = this.deps.metrics;
-    if (!metrics) return this.handleOnce(channel, userId, input, langHint, done);
+    if (!metrics) return this.handleOnce(channel, userId, input, langHint, done, prefetched);
     metrics.messagesIn.inc({ channel });
     const end = metrics.turnSeconds.startTimer({ channel });
-    return this.handleOnce(channel, userId, input, langHint, done).then(
+    return this.handleOnce(channel, userId, input, langHint, done, prefetched).then(
       (outputs) => {
         end();
         metrics.messagesOut.inc({ channel }, countTexts(outputs));
@@ -90,14 +108,42 @@ export class Conversation {
     return undefined;
   }
 
-  private handleOnce(channel: string, userId: string, input: Input, langHint?: Lang, done?: AlsoSet): Promise<Output[]> {
+  /**
+   * Starts the reads of a person's next turn (the handoff check and the
+   * session) before the turn, so that a channel can send them together with
+   * its own Redis command: the update ledger's claim and these reads then
+   * take one round trip, not two. Pass the result to handle(); if the turn
+   * does not happen (a duplicate update), just drop it. Stale reads are safe:
+   * the session is written with compare-and-set, and a turn that lost a race
+   * reads again.
+   */
+  prefetch(channel: string, userId: string): Prefetched {
+    const keys = this.keysOf(channel, userId);
+    const look = this.deps.gate?.(channel, userId);
+    const read = this.readCurrent(keys);
+    look?.catch(ignore); // unread if the turn never comes
+    read.catch(ignore);
+    return { key: keys[0], idle: !this.mutex.busy(keys[0]), look, read };
+  }
+
+  private handleOnce(
+    channel: string,
+    userId: string,
+    input: Input,
+    langHint?: Lang,
+    done?: AlsoSet,
+    prefetched?: Prefetched,
+  ): Promise<Output[]> {
     const keys = this.keysOf(channel, userId);
     const key = keys[0];
     return this.mutex.run(key, async () => {
+      // Reads started before another turn of this person ran here are not used.
+      const early = prefetched?.idle && prefetched.key === key ? prefetched : undefined;
       // The session is read while the gate looks (one round trip to Redis for both, pipelined).
-      const read = this.readCurrent(keys);
-      read.catch(() => undefined); // unread when the gate fails or says no
-      const gate = this.deps.gate ? await this.deps.gate(channel, userId, input) : { pass: true as const, input };
+      const look = early ? early.look : this.deps.gate?.(channel, userId);
+      const read = early?.read ?? this.readCurrent(keys);
+      read.catch(ignore); // unread when the gate fails or says no
+      const gate = look ? await (await look)(input) : { pass: true as const, input };
       if (!gate.pass) return []; // a caseworker has the chat: the bot stays silent
       return this.turn(key, { channel, userId }, personRef(channel, userId), gate.input ?? input, langHint, read, done);
     });

@@ -150,7 +150,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     log,
     events: [knowledgeEvents(gaps), handoff.events()],
     effects: { ...withUrgentHandoff(countComplaints(caseEffects(cases), metrics), handoff), ...handoff.effects() },
-    gate: (channel, user, input) => handoff.gate(channel, user, input),
+    gate: (channel, user) => handoff.gate(channel, user),
     metrics,
     sessionKeys: sessionKeysWith(keyring),
   });

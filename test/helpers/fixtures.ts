@@ -85,7 +85,7 @@ export function demoRuntime(options: { store?: SessionStore; env?: StepEnv; case
     log: silentLog,
     events: [handoff.events()],
     effects: { ...withUrgentHandoff(caseEffects(cases), handoff), ...handoff.effects() },
-    gate: (channel, user, input) => handoff.gate(channel, user, input),
+    gate: (channel, user) => handoff.gate(channel, user),
   });
   return {
     conversation,

@@ -14,7 +14,7 @@ import type { Sender } from "../../handoff/relay.js";
 import type { Logger } from "../../log/logger.js";
 import { personRef } from "../../log/logger.js";
 import type { Metrics } from "../../observability/metrics.js";
-import type { Conversation } from "../../runtime/conversation.js";
+import type { Conversation, Prefetched } from "../../runtime/conversation.js";
 import type { AlsoSet } from "../../sessions/session-store.js";
 import { packButton, unpackButton } from "../buttons.js";
 import { fileInput, fileTooLarge } from "../files.js";
@@ -100,10 +100,19 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
 
   // Once per update, across restarts and processes. "Done" goes with the turn's session when it can.
   const doneMarks = new WeakMap<Context, AlsoSet>();
+  const prefetched = new WeakMap<Context, Prefetched>();
   bot.use(async (ctx, next) => {
     const id = ctx.update.update_id;
-    // Held by another handler: wait for it (a crashed process's claim lapses within the lease).
-    if ((await claimOrWait(deps.ledger, id)) === "done") {
+    const firstClaim = deps.ledger.claim(id);
+    // A person's turn: its reads go to Redis with the claim, one round trip (dropped if this is a duplicate).
+    if (ctx.chat?.type === "private") prefetched.set(ctx, conversation.prefetch(TELEGRAM_CHANNEL, String(ctx.chat.id)));
+    let claimed = await firstClaim;
+    if (!claimed) {
+      prefetched.delete(ctx); // read before the claim was ours: may be out of date by then
+      // Held by another handler: wait for it (a crashed process's claim lapses within the lease).
+      claimed = (await claimOrWait(deps.ledger, id)) === "claimed";
+    }
+    if (!claimed) {
       log.info("telegram.duplicate_update", { update: id });
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
       return;
@@ -126,7 +135,7 @@ export function createTelegramBot(deps: TelegramDeps): Bot {
     const chatId = ctx.chat?.id;
     if (chatId === undefined || ctx.chat?.type !== "private") return; // one-to-one chats only
     const user = String(chatId);
-    const outputs = await conversation.handle(TELEGRAM_CHANNEL, user, input, langHint(ctx), doneMarks.get(ctx));
+    const outputs = await conversation.handle(TELEGRAM_CHANNEL, user, input, langHint(ctx), doneMarks.get(ctx), prefetched.get(ctx));
     await send(ctx, outputs);
   };
 
