@@ -16,10 +16,12 @@ const MAX_SESSION_BYTES = 1 << 20;
 /**
  * Sessions longer than this (in UTF-16 units, about bytes: sessions are
  * mostly ASCII) are deflated. Sealed (base64, a third larger, plus the key id,
- * IV and tag) this many bytes take about 1,650: under 2 KB with Redis's own
- * overhead. In the wage-theft script 13 of 108 turns' sessions are larger.
+ * IV and tag) this many bytes take about 1,400, and Redis adds about 470 for
+ * the key and the hash: under 2 KB (npm run bench measures it; at 1,200 a
+ * session of 1,164 bytes took 2,072). In the wage-theft script about a third
+ * of the turns' sessions are larger.
  */
-export const COMPRESS_ABOVE = 1200;
+export const COMPRESS_ABOVE = 1000;
 
 export class EncryptedSessionStore implements SessionStore {
   constructor(
