@@ -85,6 +85,37 @@ describe("Conversation", () => {
     expect(saved.ok).toBe(true);
   });
 
+  it("uses reads started before the turn (with the update's claim) instead of reading again", async () => {
+    const store = new MemorySessionStore();
+    let reads = 0;
+    const counting = {
+      read: (k: string) => (reads++, store.read(k)),
+      write: store.write.bind(store),
+      delete: (k: string) => store.delete(k),
+    };
+    const conversation = demoConversation(counting, env);
+    await conversation.handle("t", "p", text("hi"));
+    const early = conversation.prefetch("t", "p");
+    const before = reads;
+    const replies = await conversation.handle("t", "p", text("2"), undefined, undefined, early);
+    expect(reads).toBe(before);
+    expect(texts(replies).length).toBeGreaterThan(0);
+  });
+
+  it("loses no turn when reads started early are out of date by the time the turn runs", async () => {
+    const plain = demoConversation(new MemorySessionStore(), env);
+    const store = new MemorySessionStore();
+    const early = demoConversation(store, env);
+    for (const c of [plain, early]) await c.handle("t", "p", text("hi"));
+    // Read now, then another turn of the same person changes the session before the prefetched turn runs.
+    const stale = early.prefetch("t", "p");
+    for (const c of [plain, early]) await c.handle("t", "p", text("2"));
+    const expected = await plain.handle("t", "p", text("8"));
+    const got = await early.handle("t", "p", text("8"), undefined, undefined, stale);
+    expect(got).toEqual(expected);
+    expect((await store.read(sessionKey("t", "p")))?.rev).toBe(3);
+  });
+
   it("says sorry in the person's language when a turn fails, and keeps their session", async () => {
     const store = new MemorySessionStore();
     const conversation = demoConversation(store, env);

@@ -13,12 +13,12 @@ export class KeyedMutex {
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task, task);
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => {
+    // The key is let go before the caller sees the result: busy() is false once the last task is over.
+    const result = previous.then(task, task).finally(() => {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     });
+    const tail: Promise<unknown> = result.catch(() => undefined);
+    this.tails.set(key, tail);
     return result;
   }
 }
