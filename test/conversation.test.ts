@@ -89,7 +89,10 @@ describe("Conversation", () => {
     const store = new MemorySessionStore();
     let reads = 0;
     const counting = {
-      read: (k: string) => (reads++, store.read(k)),
+      read: (k: string) => {
+        reads++;
+        return store.read(k);
+      },
       write: store.write.bind(store),
       delete: (k: string) => store.delete(k),
     };
