@@ -16,7 +16,7 @@ const env = demoEnv();
 const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o] : []));
 
 describe("safety patterns", () => {
-  it.each(["dev", "dev2", "dev3"].flatMap((set) => LANGUAGES.map((lang) => [set, lang] as const)))(
+  it.each(["dev", "dev2", "dev3", "dev4"].flatMap((set) => LANGUAGES.map((lang) => [set, lang] as const)))(
     "%s set, %s: at least 60 + 60 messages, 95%% of danger caught, at most 3%% false alarms",
     (set, lang) => {
       const s = score(detector, readSet(set, lang));
@@ -30,12 +30,12 @@ describe("safety patterns", () => {
   // The held-out set was written separately and never used for tuning. Measured
   // (npm run safety -- eval --set heldout) after tuning on dev, again after a round on
   // dev2 (es 91.0% / 3.0%, en 89.4% / 0.0%, ht 84.8% / 1.5%), and once more after a round
-  // on dev3: es 94.0% / 3.0%, en 92.4% / 0.0%, ht 83.3% / 1.5% — under the 95% target,
-  // so issue 7 stays open. The floors are the last measurement, rounded down: ht went
-  // down by one message in the dev3 round (recorded here rather than hidden; raising it
-  // back needs new development data, never the held-out set). This guards against
-  // getting worse without showing the messages (tuning on them would spoil the set).
-  const HELDOUT_FLOOR: Record<(typeof LANGUAGES)[number], number> = { es: 0.94, en: 0.92, ht: 0.83 };
+  // on dev3 (es 94.0% / 3.0%, en 92.4% / 0.0%, ht 83.3% / 1.5%), and after a round on
+  // dev4: es 97.0% / 1.5%, en 92.4% / 0.0%, ht 84.8% / 1.5% — en and ht under the 95%
+  // target. The floors are the last measurement, rounded down (raising them needs new
+  // development data, never the held-out set). This guards against getting worse
+  // without showing the messages (tuning on them would spoil the set).
+  const HELDOUT_FLOOR: Record<(typeof LANGUAGES)[number], number> = { es: 0.97, en: 0.92, ht: 0.84 };
   it.each(LANGUAGES)("held-out set, %s: no worse than measured, at most 3%% false alarms", (lang) => {
     const s = score(detector, readSet("heldout", lang));
     expect(s.danger).toBeGreaterThanOrEqual(60);
