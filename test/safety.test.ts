@@ -2,6 +2,7 @@
 // language — the development set they were tuned on and a held-out set
 // written separately and never used for tuning — and how the engine answers
 // an alert wherever the person is.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSet, score } from "../src/cli/safety.js";
@@ -9,9 +10,10 @@ import { step } from "../src/engine/step.js";
 import { LANGUAGES, type Output } from "../src/engine/types.js";
 import { PROJECT_ROOT } from "../src/runtime/create-runtime.js";
 import { ALERT_IDS, compileSafety, loadSafety } from "../src/safety/detector.js";
+import { learnWeights, parseWeights } from "../src/safety/weights.js";
 import { demoEnv } from "./helpers/fixtures.js";
 
-const detector = loadSafety(join(PROJECT_ROOT, "knowledge", "safety.yaml"));
+const detector = loadSafety(join(PROJECT_ROOT, "knowledge", "safety.yaml"), join(PROJECT_ROOT, "knowledge", "safety-weights.json"));
 const env = demoEnv();
 const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o] : []));
 
@@ -57,6 +59,52 @@ describe("safety patterns", () => {
   it("have a calm reply in every language for every alert", () => {
     for (const lang of LANGUAGES)
       for (const id of ALERT_IDS) expect(env.translate(lang, `safety:alerts.${id}`), `${lang} ${id}`).toMatch(/^⚠️ /);
+  });
+});
+
+describe("safety weights (weighted keywords learned from the labelled sets)", () => {
+  const shipped = JSON.parse(readFileSync(join(PROJECT_ROOT, "knowledge", "safety-weights.json"), "utf8"));
+  const noPatterns = { version: 1, alerts: ALERT_IDS.map((id) => ({ id, patterns: { es: [], en: [], ht: [] } })) };
+  const weightsOnly = compileSafety(noPatterns, shipped).detector;
+
+  it("are what `npm run safety -- train` learns from the sets they name, never from the held-out set", () => {
+    expect(shipped.trainedOn).not.toContain("heldout");
+    const examples = (shipped.trainedOn as string[]).flatMap((set) => LANGUAGES.flatMap((lang) => readSet(set, lang)));
+    const learned = learnWeights(examples, { threshold: shipped.threshold, minWords: shipped.minWords, trainedOn: shipped.trainedOn });
+    expect(learned).toEqual(shipped);
+  });
+
+  it("raise an alert no pattern catches, saying which words decided it, in the message's language", () => {
+    const alert = weightsOnly?.detect("el patron se quedo con mi pasaporte y no me lo quiere devolver");
+    expect(alert).toMatchObject({ id: "documents_taken", lang: "es" });
+    expect(alert?.weights?.probability).toBeGreaterThanOrEqual(shipped.threshold);
+    expect(alert?.weights?.because.length).toBeGreaterThan(0);
+    expect(weightsOnly?.detect("bos la pran paspo m e li pa vle remet li")).toMatchObject({ id: "documents_taken", lang: "ht" });
+    expect(weightsOnly?.detect("where can i renew my passport this month")).toBeUndefined();
+  });
+
+  it("leave messages under the minimum of words to the patterns, and yield to an alert's `unless`", () => {
+    expect(weightsOnly?.detect("pasaporte quitaron")).toBeUndefined();
+    const message = "el patron se quedo con mi pasaporte y no me lo quiere devolver";
+    const withUnless = {
+      version: 1,
+      alerts: ALERT_IDS.map((id) => ({ id, patterns: { es: [], en: [], ht: [] }, unless: { es: [" pasaporte "], en: [], ht: [] } })),
+    };
+    expect(compileSafety(withUnless, shipped).detector?.detect(message)).toBeUndefined();
+  });
+
+  it("catch most danger messages they learned from on their own, with few false alarms (in use the patterns come first)", () => {
+    for (const lang of LANGUAGES) {
+      const s = score(weightsOnly as NonNullable<typeof weightsOnly>, readSet("dev4", lang));
+      expect(s.caught, lang).toBeGreaterThan(0.9);
+      expect(s.falseAlarms, lang).toBeLessThan(0.03);
+    }
+  });
+
+  it("refuse a damaged weights file clearly", () => {
+    expect(parseWeights({ ...shipped, threshold: 2 }).problems.join()).toMatch(/threshold/);
+    expect(parseWeights({ ...shipped, weights: { "w:x": [1, 2] } }).problems.join()).toMatch(/weights\.w:x/);
+    expect(compileSafety(noPatterns, { ...shipped, classes: ["none"] }).problems.join()).toMatch(/^weights: classes/);
   });
 });
 

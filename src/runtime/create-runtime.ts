@@ -95,7 +95,10 @@ export function buildEnv(
 
 /** The help directory and the safety patterns, as data (knowledge/*.yaml); a problem stops the start. */
 export function loadGuidesData(knowledgeDir = join(PROJECT_ROOT, "knowledge")): Pick<StepEnv, "directory" | "safety"> {
-  return { directory: loadDirectory(join(knowledgeDir, "directory.yaml")), safety: loadSafety(join(knowledgeDir, "safety.yaml")) };
+  return {
+    directory: loadDirectory(join(knowledgeDir, "directory.yaml")),
+    safety: loadSafety(join(knowledgeDir, "safety.yaml"), join(knowledgeDir, "safety-weights.json")),
+  };
 }
 
 /** Loads the knowledge base and builds its search index (once, at start-up). */

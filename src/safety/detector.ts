@@ -13,8 +13,10 @@ import { z } from "zod";
 import { fold } from "../engine/text.js";
 import { LANGUAGES, type Lang } from "../engine/types.js";
 
-export const ALERT_IDS = ["documents_taken", "confined", "debt_bondage", "threats_violence", "child_alone", "smuggling_offer"] as const;
-export type AlertId = (typeof ALERT_IDS)[number];
+import { ALERT_IDS, type AlertId } from "./alert-ids.js";
+import { parseWeights, type WeightsModel, weightsModel } from "./weights.js";
+
+export { ALERT_IDS, type AlertId };
 
 const patterns = z.array(z.string().min(2).max(1000)).default([]);
 const perLanguage = z.strictObject(
@@ -58,8 +60,10 @@ const SHORT = 40;
 
 export interface Alert {
   id: AlertId;
-  /** The language of the pattern that matched: the reply's language when the person has none yet. */
+  /** The language of the pattern that matched (or the message's, for weights): the reply's language when the person has none yet. */
   lang: Lang;
+  /** Raised by the weighted keywords (weights.ts), not a pattern: the words that decided it. */
+  weights?: { probability: number; because: string[] };
 }
 
 export interface SafetyDetector {
@@ -73,9 +77,19 @@ interface Compiled {
   unless: RegExp[];
 }
 
-export function compileSafety(raw: unknown): { detector?: SafetyDetector; problems: string[] } {
+/**
+ * The detector from the pattern file's content and, when given, the weights
+ * file's (weights.ts): patterns first, then the weights for what they missed.
+ */
+export function compileSafety(raw: unknown, rawWeights?: unknown): { detector?: SafetyDetector; problems: string[] } {
   const parsed = file.safeParse(raw);
   if (!parsed.success) return { problems: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`) };
+  let model: WeightsModel | undefined;
+  if (rawWeights !== undefined) {
+    const w = parseWeights(rawWeights);
+    if (!w.weights) return { problems: w.problems.map((p) => `weights: ${p}`) };
+    model = weightsModel(w.weights);
+  }
   const { words, alerts } = parsed.data;
   const problems: string[] = [];
   // Patterns are folded like the messages (no accents), so they may be written with accents or without.
@@ -104,6 +118,7 @@ export function compileSafety(raw: unknown): { detector?: SafetyDetector; proble
   if (problems.length) return { problems };
   for (const a of compiled) for (const re of [...a.patterns.map((p) => p.re), ...a.unless]) re.test(WARM_UP);
   const remembered = new Map<string, Alert | undefined>();
+  const byId = new Map(compiled.map((a) => [a.id, a]));
   return {
     problems,
     detector: {
@@ -128,6 +143,9 @@ export function compileSafety(raw: unknown): { detector?: SafetyDetector; proble
             break;
           }
         }
+        const verdict = found ? undefined : model?.read(text);
+        if (verdict && !byId.get(verdict.id)?.unless.some((p) => p.test(f)))
+          found = { id: verdict.id, lang: languageOf(f), weights: { probability: verdict.probability, because: verdict.because } };
         if (short) {
           if (remembered.size >= 20_000) remembered.clear();
           remembered.set(f, found);
@@ -168,8 +186,90 @@ function oneByte(text: string): string {
   return Buffer.from(text.replace(/[^\u0000-\u00ff]/gu, "x"), "latin1").toString("latin1");
 }
 
-export function loadSafety(path: string): SafetyDetector {
-  const { detector, problems } = compileSafety(parse(readFileSync(path, "utf8")));
-  if (!detector) throw new Error(`Safety pattern problems in ${path}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+/** Words that only one of our languages uses often: enough to pick the language of a reply. */
+const MARKERS: Record<Lang, Set<string>> = {
+  es: new Set([
+    "el",
+    "la",
+    "los",
+    "las",
+    "que",
+    "q",
+    "de",
+    "y",
+    "no",
+    "me",
+    "mi",
+    "mis",
+    "en",
+    "con",
+    "por",
+    "para",
+    "pero",
+    "es",
+    "se",
+    "lo",
+  ]),
+  en: new Set([
+    "the",
+    "and",
+    "my",
+    "i",
+    "im",
+    "to",
+    "is",
+    "he",
+    "she",
+    "they",
+    "we",
+    "me",
+    "of",
+    "in",
+    "with",
+    "not",
+    "dont",
+    "cant",
+    "it",
+    "us",
+  ]),
+  ht: new Set([
+    "mwen",
+    "m",
+    "pa",
+    "li",
+    "l",
+    "yo",
+    "nan",
+    "ak",
+    "ki",
+    "nou",
+    "se",
+    "pou",
+    "gen",
+    "pap",
+    "te",
+    "sa",
+    "lan",
+    "la",
+    "kote",
+    "ap",
+  ]),
+};
+
+/** The language whose common words the folded message has most of (Spanish when none). */
+function languageOf(folded: string): Lang {
+  const counts: Record<Lang, number> = { es: 0, en: 0, ht: 0 };
+  for (const w of folded.split(" ")) for (const l of LANGUAGES) if (MARKERS[l].has(w)) counts[l]++;
+  return LANGUAGES.reduce((best, l) => (counts[l] > counts[best] ? l : best), "es" as Lang);
+}
+
+/** Loads the patterns and, when a path is given, the weights (both must be valid). */
+export function loadSafety(path: string, weightsPath?: string): SafetyDetector {
+  const weights = weightsPath === undefined ? undefined : JSON.parse(readFileSync(weightsPath, "utf8"));
+  const { detector, problems } = compileSafety(parse(readFileSync(path, "utf8")), weights);
+  if (!detector)
+    throw new Error(
+      `Safety pattern problems in ${path}${weightsPath ? ` or ${weightsPath}` : ""}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   return detector;
 }
