@@ -18,7 +18,9 @@ const env = demoEnv();
 const texts = (outputs: Output[]) => outputs.flatMap((o) => (o.type === "text" ? [o] : []));
 
 describe("safety patterns", () => {
-  it.each(["dev", "dev2", "dev3", "dev4", "dev5"].flatMap((set) => LANGUAGES.map((lang) => [set, lang] as const)))(
+  // dev6 is Haitian Creole only (the weakest language got a set of its own).
+  const DEV_SETS = ["dev", "dev2", "dev3", "dev4", "dev5"].flatMap((set) => LANGUAGES.map((lang) => [set, lang] as const));
+  it.each([...DEV_SETS, ["dev6", "ht"] as const])(
     "%s set, %s: at least 60 + 60 messages, 95%% of danger caught, at most 3%% false alarms",
     (set, lang) => {
       const s = score(detector, readSet(set, lang));
@@ -35,16 +37,19 @@ describe("safety patterns", () => {
   // on dev3 (es 94.0% / 3.0%, en 92.4% / 0.0%, ht 83.3% / 1.5%), and after a round on
   // dev4 (es 97.0% / 1.5%, en 92.4% / 0.0%, ht 84.8% / 1.5%), and after a round on
   // dev5 with the weighted keywords (weights.ts, threshold chosen on dev5 before this
-  // measurement): es 100% / 1.5%, en 98.5% / 0.0%, ht 93.9% / 1.5% — ht under the 95%
-  // target. The floors are the last measurement, rounded down (raising them needs new
-  // development data, never the held-out set). This guards against getting worse
-  // without showing the messages (tuning on them would spoil the set).
-  const HELDOUT_FLOOR: Record<(typeof LANGUAGES)[number], number> = { es: 1, en: 0.98, ht: 0.93 };
+  // measurement): es 100% / 1.5%, en 98.5% / 0.0%, ht 93.9% / 1.5%; and after a round
+  // on dev6 (Kreyòl only), weights learned from dev..dev6: es 100% / 1.5%, en 98.5% /
+  // 0.0%, ht 95.5% / 1.5% — the target (95% / 3%) met in every language. The floors
+  // are the last measurement, rounded down (raising them needs new development data,
+  // never the held-out set). This guards against getting worse without showing the
+  // messages (tuning on them would spoil the set).
+  const HELDOUT_FLOOR: Record<(typeof LANGUAGES)[number], number> = { es: 1, en: 0.98, ht: 0.95 };
   it.each(LANGUAGES)("held-out set, %s: no worse than measured, at most 3%% false alarms", (lang) => {
     const s = score(detector, readSet("heldout", lang));
     expect(s.danger).toBeGreaterThanOrEqual(60);
     expect(s.ordinary).toBeGreaterThanOrEqual(60);
     expect(s.caught).toBeGreaterThanOrEqual(HELDOUT_FLOOR[lang]);
+    expect(s.caught).toBeGreaterThanOrEqual(0.95);
     expect(s.falseAlarms).toBeLessThanOrEqual(0.03);
   });
 
