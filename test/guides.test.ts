@@ -158,7 +158,7 @@ describe("contact details in what we ship", () => {
   const files = [
     ...LANGUAGES.flatMap((l) => readdirSync(join(PROJECT_ROOT, "locales", l)).map((f) => join("locales", l, f))),
     ...readdirSync(join(PROJECT_ROOT, "knowledge"))
-      .filter((f) => f.endsWith(".yaml"))
+      .filter((f) => f.endsWith(".yaml") || f.endsWith(".json"))
       .map((f) => join("knowledge", f)),
     ...readdirSync(join(PROJECT_ROOT, "flows")).map((f) => join("flows", f)),
   ];
