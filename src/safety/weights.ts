@@ -164,7 +164,10 @@ export function learnWeights(
       for (const f of x) {
         const row = w.get(f) as Float64Array;
         let acc = g2.get(f);
-        if (!acc) g2.set(f, (acc = new Float64Array(CLASSES.length)));
+        if (!acc) {
+          acc = new Float64Array(CLASSES.length);
+          g2.set(f, acc);
+        }
         for (let c = 0; c < row.length; c++) {
           const g = (grad[c] as number) * scale + l2 * (row[c] as number);
           acc[c] = (acc[c] as number) + g * g;
