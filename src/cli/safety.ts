@@ -114,14 +114,15 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     );
     const patterns = parse(readFileSync(values.patterns ?? patternsPath, "utf8"));
     const alone = compileSafety(patterns).detector as SafetyDetector;
+    // Compiled once per threshold (compiling warms every expression up), then used for each language.
+    const withWeights = [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6].map(
+      (threshold) => [threshold, compileSafety(patterns, { ...learned, threshold }).detector as SafetyDetector] as const,
+    );
     for (const lang of LANGUAGES) {
       const items = readSet(on, lang);
       if (!items.length) continue; // a set may hold one language only
       const row = [`patterns ${pct(score(alone, items))}`];
-      for (const threshold of [0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.6]) {
-        const both = compileSafety(patterns, { ...learned, threshold }).detector as SafetyDetector;
-        row.push(`${threshold}: ${pct(score(both, items))}`);
-      }
+      for (const [threshold, both] of withWeights) row.push(`${threshold}: ${pct(score(both, items))}`);
       console.log(`${lang} (caught/false alarms): ${row.join("  ")}`);
     }
   } else if (positionals[0] === "eval") {

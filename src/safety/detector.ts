@@ -126,11 +126,8 @@ export function compileSafety(raw: unknown, rawWeights?: unknown): { detector?: 
         // Danger is said in words: a message without two letters together (a number, a date, an amount) is not read.
         if (!/\p{L}\p{L}/u.test(text)) return undefined;
         // Spaces around, so patterns can use " word" as a word start.
-        const f = oneByte(
-          ` ${fold(text)
-            .replace(/[^\p{L}\p{N}$ ]/gu, " ")
-            .replace(/\s+/g, " ")} `,
-        );
+        const spaced = fold(text).replace(/[^\p{L}\p{N}$ ]/gu, " ");
+        const f = oneByte(` ${spaced.replace(/\s+/g, " ")} `);
         // Short answers repeat all the time ("si", "saltar", a state's name): their verdict is remembered.
         // Longer messages are nearly always new and are read in full every time.
         const short = f.length <= SHORT;
@@ -143,7 +140,8 @@ export function compileSafety(raw: unknown, rawWeights?: unknown): { detector?: 
             break;
           }
         }
-        const verdict = found ? undefined : model?.read(text);
+        // The weights read the same folded text, without "$" (as wordsOf does when they are learned).
+        const verdict = found || !model ? undefined : model.read(spaced.replace(/\$/g, " ").split(" ").filter(Boolean));
         if (verdict && !byId.get(verdict.id)?.unless.some((p) => p.test(f)))
           found = { id: verdict.id, lang: languageOf(f), weights: { probability: verdict.probability, because: verdict.because } };
         if (short) {

@@ -16,6 +16,7 @@
 // the file, and `npm run safety -- check` shows the ones that decided a message.
 import { z } from "zod";
 import { fold } from "../engine/text.js";
+import { seeded } from "../util/seeded.js";
 import { ALERT_IDS, type AlertId } from "./alert-ids.js";
 
 export const CLASSES = ["none", ...ALERT_IDS] as const;
@@ -72,8 +73,8 @@ export interface WeightsVerdict {
 }
 
 export interface WeightsModel {
-  /** The alert the weights raise for a message, if any (the caller applies `unless`). */
-  read(text: string): WeightsVerdict | undefined;
+  /** The alert the weights raise for a message's words (wordsOf), if any (the caller applies `unless`). */
+  read(words: string[]): WeightsVerdict | undefined;
   readonly threshold: number;
 }
 
@@ -87,8 +88,7 @@ export function weightsModel(file: WeightsFile): WeightsModel {
   const bias = Float64Array.from(file.bias);
   return {
     threshold: file.threshold,
-    read(text) {
-      const words = wordsOf(text);
+    read(words) {
       if (words.length < file.minWords) return undefined;
       const found = featuresOf(words).filter((f) => table.has(f));
       const p = probabilities(
@@ -196,17 +196,5 @@ export function learnWeights(
     classes: CLASSES,
     bias: Array.from(bias, (v) => Math.round(v * 1000) / 1000 || 0),
     weights,
-  };
-}
-
-/** A small deterministic generator (mulberry32), so training gives the same file every time. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }

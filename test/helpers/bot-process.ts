@@ -115,14 +115,5 @@ export function textUpdate(updateId: number, chatId: number, text: string): Reco
   };
 }
 
-/** A small seeded random number generator (mulberry32): the same runs every time. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same seeded generator the code uses: the same runs every time. */
+export { seeded } from "../../src/util/seeded.js";

@@ -1,0 +1,13 @@
+// A small seeded random number generator (mulberry32): the same sequence for
+// the same seed, for work that must come out the same every time (training the
+// safety weights, the fault and replica tests' schedules).
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
