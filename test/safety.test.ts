@@ -2,6 +2,7 @@
 // language — the development set they were tuned on and a held-out set
 // written separately and never used for tuning — and how the engine answers
 // an alert wherever the person is.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -106,6 +107,18 @@ describe("safety weights (weighted keywords learned from the labelled sets)", ()
       expect(s.caught, lang).toBeGreaterThan(0.9);
       expect(s.falseAlarms, lang).toBeLessThan(0.03);
     }
+  });
+
+  it("are not trained with a bad threshold: the command says why, exits 2 and leaves the file as it was", () => {
+    const path = join(PROJECT_ROOT, "knowledge", "safety-weights.json");
+    const before = readFileSync(path, "utf8");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "src/cli/safety.ts", "train", "--threshold", "2"], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--threshold must be a number between 0 and 1 \(not "2"\)/);
+    expect(readFileSync(path, "utf8")).toBe(before);
   });
 
   it("refuse a damaged weights file clearly", () => {

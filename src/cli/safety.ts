@@ -97,12 +97,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   } else if (positionals[0] === "train") {
     const sets = (values.sets ?? "").split(",").filter(Boolean);
     if (sets.includes("heldout")) throw new Error("the held-out set is for checking, never for training");
-    const examples = sets.flatMap((s) => LANGUAGES.flatMap((l) => readSet(s, l)));
-    const file = learnWeights(examples, { threshold: Number(values.threshold), minWords: MIN_WORDS, trainedOn: sets });
-    writeFileSync(weightsPath, serialize(file));
-    console.log(
-      `${Object.keys(file.weights).length} weighted features from ${examples.length} messages (${sets.join(", ")}) -> ${weightsPath}`,
-    );
+    const threshold = z.coerce.number().gt(0).lt(1).safeParse(values.threshold);
+    if (!threshold.success || !sets.length) {
+      console.error(`--threshold must be a number between 0 and 1 (not "${values.threshold}"), and --sets must name at least one set`);
+      process.exitCode = 2;
+    } else {
+      const examples = sets.flatMap((s) => LANGUAGES.flatMap((l) => readSet(s, l)));
+      const file = learnWeights(examples, { threshold: threshold.data, minWords: MIN_WORDS, trainedOn: sets });
+      writeFileSync(weightsPath, serialize(file));
+      console.log(
+        `${Object.keys(file.weights).length} weighted features from ${examples.length} messages (${sets.join(", ")}) -> ${weightsPath}`,
+      );
+    }
   } else if (positionals[0] === "validate") {
     const train = (values.train ?? "").split(",").filter(Boolean);
     const on = values.on ?? "";
